@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+import {
+  CredentialError,
+  FileTarget,
+  formatCredentialFile,
+  parseCredentialFile,
+} from '../../lib/credentials/index.js';
+import { useTempDir } from '../helpers/temp.js';
+import { fakeCredentials, recordEmitted } from './secret-watch.js';
+
+async function expectRejection(promise: Promise<unknown>, code: string): Promise<CredentialError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+
+  expect(caught, 'expected a CredentialError').to.be.instanceOf(CredentialError);
+  recordEmitted(caught);
+  expect((caught as CredentialError).code).to.equal(code);
+  return caught as CredentialError;
+}
+
+describe('FileTarget', () => {
+  const tempDir = useTempDir('gst-kvs-file-target-');
+
+  it('writes a file kvssink can read', async () => {
+    const path = join(tempDir(), 'credential');
+    const credentials = fakeCredentials({ lifetimeSeconds: 90 });
+
+    await new FileTarget(path).write(credentials);
+
+    const parsed = parseCredentialFile(await readFile(path, 'utf8'));
+    expect(parsed.secretAccessKey).to.equal(credentials.secretAccessKey);
+    expect(parsed.sessionToken).to.equal(credentials.sessionToken);
+  });
+
+  it('creates the file with mode 0600', async () => {
+    const path = join(tempDir(), 'credential');
+    await new FileTarget(path).write(fakeCredentials({ lifetimeSeconds: 90 }));
+
+    expect((await stat(path)).mode & 0o777).to.equal(0o600);
+  });
+
+  it('creates missing directories with mode 0700', async () => {
+    const directory = join(tempDir(), 'run', 'kvs');
+    const path = join(directory, 'credential');
+    await new FileTarget(path).write(fakeCredentials({ lifetimeSeconds: 90 }));
+
+    expect((await stat(directory)).mode & 0o777).to.equal(0o700);
+    expect((await stat(join(tempDir(), 'run'))).mode & 0o777).to.equal(0o700);
+  });
+
+  it('resolves a relative path', () => {
+    const target = new FileTarget('.kvs/credential');
+
+    expect(target.path).to.equal(resolve('.kvs/credential'));
+    expect(target.description).to.equal(`file ${resolve('.kvs/credential')}`);
+  });
+
+  it('keeps the old file on invalid credentials', async () => {
+    const path = join(tempDir(), 'credential');
+    const target = new FileTarget(path);
+    await target.write(fakeCredentials({ lifetimeSeconds: 90 }));
+    const before = await readFile(path, 'utf8');
+
+    const invalid = { ...fakeCredentials({ lifetimeSeconds: 90 }), sessionToken: 'T'.repeat(2048) };
+    await expectRejection(target.write(invalid), 'too-long');
+
+    expect(await readFile(path, 'utf8')).to.equal(before);
+    expect(await readdir(tempDir())).to.deep.equal(['credential']);
+  });
+
+  it('keeps the old file when the directory cannot be created', async () => {
+    // A regular file where a directory should be makes mkdir fail even for root.
+    const blocker = join(tempDir(), 'not-a-directory');
+    await writeFile(blocker, 'x');
+    const path = join(blocker, 'kvs', 'credential');
+
+    const error = await expectRejection(
+      new FileTarget(path).write(fakeCredentials({ lifetimeSeconds: 90 })),
+      'write-failed',
+    );
+
+    expect(error.message).to.contain(path);
+    expect(error.message).to.contain('ENOTDIR');
+    expect(await readFile(blocker, 'utf8')).to.equal('x');
+  });
+
+  it('removes the temporary file when the rename fails', async () => {
+    // A directory at the target path makes rename() fail after the temporary file is written.
+    const path = join(tempDir(), 'credential');
+    await mkdir(path);
+
+    const error = await expectRejection(
+      new FileTarget(path).write(fakeCredentials({ lifetimeSeconds: 90 })),
+      'write-failed',
+    );
+
+    expect(error.message).to.match(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(await readdir(tempDir())).to.deep.equal(['credential']);
+  });
+
+  it('serializes concurrent writes', async () => {
+    const path = join(tempDir(), 'credential');
+    const target = new FileTarget(path);
+    const all = Array.from({ length: 25 }, () => fakeCredentials({ lifetimeSeconds: 90 }));
+
+    await Promise.all(all.map((credentials) => target.write(credentials)));
+
+    const last = all[all.length - 1];
+    expect(await readFile(path, 'utf8')).to.equal(formatCredentialFile(last));
+    expect(await readdir(tempDir())).to.deep.equal(['credential']);
+  });
+
+  it('continues after a failed write', async () => {
+    const path = join(tempDir(), 'credential');
+    const target = new FileTarget(path);
+    const invalid = { ...fakeCredentials({ lifetimeSeconds: 90 }), accessKeyId: '' };
+    const valid = fakeCredentials({ lifetimeSeconds: 90 });
+
+    const results = await Promise.allSettled([target.write(invalid), target.write(valid)]);
+
+    expect(results.map((result) => result.status)).to.deep.equal(['rejected', 'fulfilled']);
+    expect(parseCredentialFile(await readFile(path, 'utf8')).accessKeyId).to.equal(
+      valid.accessKeyId,
+    );
+  });
+});
