@@ -8,7 +8,7 @@ export interface RefresherOptions {
   safetyMarginSeconds?: number;
   /** For long-lived credentials, refresh this long before expiration. Default 300. */
   leadSeconds?: number;
-  /** Back-off between failed refreshes, in milliseconds. Defaults 1000 and 30000. */
+  /** Back-off between failed refreshes, in milliseconds. Defaults 1000 and 30000 (at least the initial delay). */
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
   /** Clock in milliseconds since the epoch, for tests. Default Date.now. */
   now?: () => number;
@@ -53,7 +53,7 @@ export function resolveRefresherOptions(options: RefresherOptions): ResolvedOpti
   const maxDelayMs = checkNumber(
     'retry.maxDelayMs',
     options.retry?.maxDelayMs,
-    30_000,
+    Math.max(30_000, initialDelayMs),
     initialDelayMs,
   );
 
