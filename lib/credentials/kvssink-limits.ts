@@ -1,7 +1,7 @@
 /**
  * Limits of kvssink's credential file reader (Kinesis Video Streams producer SDK C++ 3.6.0,
  * producer-c 1.6.2). The session token limit is 2047 because a 2048-character token, though
- * read, makes request signing fail.
+ * read, makes request signing fail (observed with kvssink 3.6.0).
  */
 export const KVSSINK_LIMITS = {
   accessKeyId: 128,

@@ -51,7 +51,7 @@ export interface RefresherEvents {
  * Fetches credentials from a source and writes them to targets, then keeps them fresh for
  * kvssink: each refresh lands before kvssink re-reads its file (3 s before the held
  * credentials expire) with credentials that still have 30 s of life then. Failed refreshes
- * are retried with bounded exponential back-off. The refresher holds no secret itself, and
+ * are retried with bounded exponential back-off. The refresher stores no secret itself, and
  * its timers do not keep the process alive.
  */
 export class CredentialRefresher extends EventEmitter<RefresherEvents> {

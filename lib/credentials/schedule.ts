@@ -17,7 +17,7 @@ const MAX_JITTER_MS = 30_000;
 const JITTER_WINDOW_FRACTION = 0.1;
 
 export interface RefreshPlanInput {
-  /** Expiration of the credentials last written, which kvssink holds or reads next (E). */
+  /** Expiration of the credentials last written, which kvssink has cached or reads next (E). */
   expiration: Date;
   /** Lifetime the provider gives new credentials: expiration minus fetch time (L). */
   lifetimeSeconds: number;

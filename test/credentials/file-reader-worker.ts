@@ -1,5 +1,5 @@
-// Worker thread that reads the credential file in a tight loop until told to stop, the way
-// kvssink may read it while the refresher replaces it.
+// Worker thread that reads the credential file in a tight loop until the test sets the stop
+// flag, the way kvssink may read it while the refresher replaces it.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 

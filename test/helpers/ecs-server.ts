@@ -41,7 +41,7 @@ export interface EcsCredentialServer {
   lifetimeSeconds: number;
   /** Fails the next `count` requests in the given way. */
   failNext(count: number, mode: EcsFailureMode): void;
-  /** Answers the next `count` requests with the last issued credentials again, like a cache. */
+  /** Returns the last issued credentials again for the next `count` requests, like a cache. */
   repeatLast(count: number): void;
   close(): Promise<void>;
 }
@@ -57,7 +57,7 @@ export function allIssuedCredentials(): readonly IssuedCredentials[] {
 let keyCounter = 0;
 
 /**
- * Starts a stand-in of the ECS container credentials endpoint on 127.0.0.1 that answers
+ * Starts a stand-in of the ECS container credentials endpoint on 127.0.0.1 that returns
  * {AccessKeyId, SecretAccessKey, Token, Expiration, RoleArn} with fresh fake credentials.
  */
 export async function startEcsCredentialServer(
