@@ -1,5 +1,6 @@
 // Module entry point: initializes GStreamer, exports Pipeline and two queries, and tears
 // the pipelines down when the Node environment goes away.
+#include <dlfcn.h>
 #include <gst/gst.h>
 #include <napi.h>
 
@@ -74,7 +75,19 @@ Napi::Value HasElementFactory(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), factory != nullptr);
 }
 
+// Keeps this library mapped after Node unloads it with a worker thread's environment:
+// GStreamer threads can still run its code then (bus sync handler, signal closures, the
+// worker finishing a state change), and would crash in unmapped memory.
+void PinLibrary() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&PinLibrary), &info) != 0 && info.dli_fname != nullptr) {
+    dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE);
+  }
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  PinLibrary();
+
   // gst_init() reads GST_PLUGIN_PATH and GST_REGISTRY now, so callers set them in
   // process.env before loading the addon. Later calls (other environments) are no-ops.
   GError* error = nullptr;

@@ -20,7 +20,8 @@ struct BusMessageData {
   std::string type;
   std::optional<std::string> source;
   std::optional<std::string> source_factory;
-  // CLOCK_MONOTONIC nanoseconds when the bus received the message.
+  // CLOCK_MONOTONIC nanoseconds when the bus received the message (or the signal was
+  // emitted); Channel::Push() may raise it by a few nanoseconds to keep the order.
   uint64_t received_at = 0;
   std::optional<PlainStructure> structure;
   std::optional<GErrorData> error;

@@ -28,6 +28,15 @@ void Channel::Push(ChannelItem item) {
     return;
   }
 
+  // Two threads can stamp messages in one order and post them in the other. Moving the
+  // later one to 1 ns after its predecessor keeps receivedAt increasing in delivery order.
+  if (auto* message = std::get_if<BusMessageData>(&item)) {
+    if (message->received_at <= last_received_at_) {
+      message->received_at = last_received_at_ + 1;
+    }
+    last_received_at_ = message->received_at;
+  }
+
   queue_.push_back(std::move(item));
   if (scheduled_) {
     return;

@@ -47,6 +47,7 @@ class Channel {
 
   // Queues an item; at most one call of the thread-safe function is outstanding, and it
   // takes everything queued by the time it runs. Any thread; a no-op once closed.
+  // Message stamps are raised where needed to increase strictly in queue order.
   void Push(ChannelItem item);
 
   // Whether the thread-safe function keeps the event loop alive. JavaScript thread only.
@@ -74,6 +75,7 @@ class Channel {
   bool open_ = true;
   bool released_ = false;
   bool keep_alive_ = true;
+  uint64_t last_received_at_ = 0;
   Function function_;
   ChannelReceiver* receiver_ = nullptr;
 };

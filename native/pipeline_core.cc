@@ -332,24 +332,15 @@ void PipelineCore::TrackStateChange(GstMessage* message, uint64_t received_at) {
       return;
 
     case GST_MESSAGE_STATE_CHANGED: {
+      // Only the pipeline's own message: its ASYNC_DONE comes before the last state-changed,
+      // and settling on it would resolve before JavaScript sees the pipeline reach the
+      // target. A recovered lost state also ends with a state-changed (PAUSED to PAUSED).
       if (!from_pipeline) {
         return;
       }
       GstState new_state, pending_state;
       gst_message_parse_state_changed(message, nullptr, &new_state, &pending_state);
       pending_->reached = new_state == pending_->target && pending_state == GST_STATE_VOID_PENDING;
-      break;
-    }
-
-    case GST_MESSAGE_ASYNC_DONE: {
-      // ASYNC_DONE without a state-changed happens after a flushing seek or a lost state.
-      if (!from_pipeline) {
-        return;
-      }
-      GST_OBJECT_LOCK(pipeline_);
-      pending_->reached = GST_STATE(pipeline_) == pending_->target &&
-                          GST_STATE_PENDING(pipeline_) == GST_STATE_VOID_PENDING;
-      GST_OBJECT_UNLOCK(pipeline_);
       break;
     }
 
