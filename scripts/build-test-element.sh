@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the kvssink test element (test/fixtures/kvssink) into OUTDIR, by default
-# build/test-element in the repository, when a source is newer than the library.
+# build-test-element/ in the repository (outside build/, which node-gyp rebuild deletes), when a source is newer than the library.
 # Prints the output directory on its last line; everything else goes to stderr.
 #
 # Usage: bash scripts/build-test-element.sh [OUTDIR]
@@ -10,7 +10,7 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source_dir="$repo_root/test/fixtures/kvssink"
-out_dir="${1:-$repo_root/build/test-element}"
+out_dir="${1:-$repo_root/build-test-element}"
 packages=(gstreamer-1.0 gstreamer-base-1.0)
 
 mkdir -p "$out_dir"

@@ -64,7 +64,7 @@ function checkBuildTools(): void {
 }
 
 /**
- * Builds the kvssink test element into build/test-element of the package, if it is missing or
+ * Builds the kvssink test element into build-test-element/ of the package, if it is missing or
  * a source is newer than the library, and returns where it is. Runs synchronously, and the
  * build output goes to stderr. Each call checks again, because `node-gyp rebuild` deletes
  * build/.
@@ -74,7 +74,7 @@ function checkBuildTools(): void {
  */
 export function buildTestElement(): TestElementEnvironment {
   const root = findPackageRoot();
-  const pluginDir = join(root, 'build', 'test-element');
+  const pluginDir = join(root, 'build-test-element');
 
   let printedDir: string;
 
