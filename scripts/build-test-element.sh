@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the kvssink test element (test/fixtures/kvssink) into OUTDIR, by default
-# build-test-element/ in the repository (outside build/, which node-gyp rebuild deletes), when a source is newer than the library.
+# build-test-element/ in the repository (outside build/, which node-gyp rebuild deletes),
+# when a source is newer than the library.
 # Prints the output directory on its last line; everything else goes to stderr.
 #
 # Usage: bash scripts/build-test-element.sh [OUTDIR]

@@ -66,8 +66,7 @@ function checkBuildTools(): void {
 /**
  * Builds the kvssink test element into build-test-element/ of the package, if it is missing or
  * a source is newer than the library, and returns where it is. Runs synchronously, and the
- * build output goes to stderr. Each call checks again, because `node-gyp rebuild` deletes
- * build/.
+ * build output goes to stderr. Each call checks again, so edited sources are rebuilt.
  *
  * @throws Error naming what to install when cc, pkg-config or the GStreamer development files
  *   are missing, or when the compiler fails.
