@@ -94,8 +94,8 @@ describe('gst-kvs CLI', function () {
         ...`${KVS_SOURCE} kvssink name=kvs stream-name=json fragment-duration=500`.split(' '),
       ]);
 
-      // The kvssink never ends by itself: this run ends through its credentials (chain finds
-      // none), so it checks the JSON output of an error path; the next test checks EOS.
+      // The default provider chain finds no credentials here, so this run exits 3. It checks
+      // the JSON output of an error path, and the next test checks a run to EOS.
       const lines = result.stdout.trim().split('\n');
       for (const line of lines) {
         expect(() => JSON.parse(line), line).to.not.throw();

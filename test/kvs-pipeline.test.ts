@@ -19,6 +19,7 @@ import type {
   StreamErrorEvent,
 } from '../lib/kvs/kvs-events.js';
 import { KvsPipeline } from '../lib/kvs/kvs-pipeline.js';
+import type { ElementMessage } from '../lib/message.js';
 
 const SOURCE =
   'videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=30/1 ! ' +
@@ -29,7 +30,7 @@ function kvsDescription(sinkProperties = ''): string {
   return `${SOURCE} ! kvssink name=kvs stream-name=test fragment-duration=1000 ${sinkProperties}`;
 }
 
-/** A provider of fake 15-minute credentials with a new key id per call. */
+/** Returns a provider of fake 15-minute credentials with a new key id per call. */
 function fakeProvider(): () => Promise<AwsCredentials> {
   let calls = 0;
   return async () => {
@@ -66,13 +67,15 @@ function nextFragment(kvs: KvsPipeline, timeoutMs = 10_000): Promise<TestFragmen
       () => reject(new Error(`No fragment within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    kvs.on('element', (message) => {
+    const listener = (message: ElementMessage): void => {
       const fragment = toTestFragment(message);
       if (fragment !== null) {
         clearTimeout(timer);
+        kvs.off('element', listener);
         resolve(fragment);
       }
-    });
+    };
+    kvs.on('element', listener);
   });
 }
 
@@ -284,6 +287,19 @@ describe('KvsPipeline', function () {
       expect(text).to.include('log4cplus.rootLogger=WARN, KvsAppender');
       expect(text).to.include('log4cplus::RollingFileAppender');
       expect(text).to.include('.File=/var/log/kvssink.log');
+    });
+
+    it('restarts with fresh credentials after stop', async () => {
+      kvs = new KvsPipeline(kvsDescription(), { credentials: fakeProvider() });
+      const first = nextFragment(kvs);
+      await kvs.play();
+      expect((await first).accessKeyId).to.equal('ASIAKVSPIPELINE00001');
+
+      await kvs.stop();
+      expect(kvs.state).to.equal('null');
+      const second = nextFragment(kvs);
+      await kvs.play();
+      expect((await second).accessKeyId).to.equal('ASIAKVSPIPELINE00002');
     });
 
     it('runs a description without kvssink as a plain pipeline', async () => {

@@ -20,7 +20,7 @@ const DESCRIPTION =
   'kvssink name=kvs stream-name=rotation fragment-duration=2000';
 
 const LIFETIME_SECONDS = 90;
-const WANTED_KEYS = 4;
+const MIN_DISTINCT_KEYS = 4;
 
 function fragment(timecode: number, duration: number, key: string, valid = true): TestFragment {
   return {
@@ -106,7 +106,7 @@ describe('credential rotation through fromContainerMetadata', function () {
 
         // Stop two fragments after the last wanted key appears.
         const { keys } = ledger.summary();
-        const lastKey = keys[WANTED_KEYS - 1];
+        const lastKey = keys[MIN_DISTINCT_KEYS - 1];
         const withLastKey = ledger.fragments.filter((item) => item.accessKeyId === lastKey);
         if (lastKey !== undefined && withLastKey.length >= 2) {
           resolve();
@@ -136,8 +136,8 @@ describe('credential rotation through fromContainerMetadata', function () {
     const summary = ledger.summary();
     expect(busErrors, 'bus errors').to.deep.equal([]);
     expect(streamErrors, 'stream errors').to.deep.equal([]);
-    expect(summary.keys.length, 'distinct keys').to.be.at.least(WANTED_KEYS);
-    expect(summary.rotations, 'rotations').to.be.at.least(WANTED_KEYS - 1);
+    expect(summary.keys.length, 'distinct keys').to.be.at.least(MIN_DISTINCT_KEYS);
+    expect(summary.rotations, 'rotations').to.be.at.least(MIN_DISTINCT_KEYS - 1);
     expect(summary.gaps, 'gaps').to.equal(0);
     expect(summary.expiredKeySignatures, 'fragments signed with an expired key').to.equal(0);
 
@@ -151,9 +151,9 @@ describe('credential rotation through fromContainerMetadata', function () {
       'every file read succeeded',
     ).to.equal(true);
     expect(reads.filter((read) => read.reason === 'expiring').length).to.be.at.least(
-      WANTED_KEYS - 1,
+      MIN_DISTINCT_KEYS - 1,
     );
-    expect(refreshes.length).to.be.at.least(WANTED_KEYS);
+    expect(refreshes.length).to.be.at.least(MIN_DISTINCT_KEYS);
 
     const persisted = acks.filter((ack) => ack.type === 'persisted');
     expect(persisted.length, 'persisted acks').to.equal(summary.fragments);

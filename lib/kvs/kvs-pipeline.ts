@@ -148,7 +148,8 @@ export class KvsPipeline extends EventEmitter<KvsPipelineEvents> {
       await this.#configureSinks(sinks);
       this.#configured = true;
     } else if (this.#refresher !== undefined && this.pipeline.state === 'null') {
-      // After stop(), kvssink reads the file again at NULL to READY: it must be fresh.
+      // After stop(), kvssink reads the file again at NULL to READY, so it must be fresh.
+      this.#refresher.stop();
       await this.#refresher.start();
     }
 

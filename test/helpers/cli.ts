@@ -28,7 +28,7 @@ export const capturedOutput: string[] = [];
 
 let testElementEnvironment: NodeJS.ProcessEnv | undefined;
 
-/** A copy of process.env with the kvssink test element and no real AWS endpoints. */
+/** Returns a copy of process.env with the kvssink test element and no real AWS endpoints. */
 export function cliEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   if (testElementEnvironment === undefined) {
     testElementEnvironment = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' };
