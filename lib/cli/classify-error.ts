@@ -19,7 +19,7 @@ export function classifyStartError(error: unknown): { code: ExitCodeValue; label
   return { code: ExitCode.pipelineError, label: 'pipeline error' };
 }
 
-/** The message of an error (a CredentialError's message already names its kvssink status). */
+/** Returns the message of an error; a CredentialError's message already names its kvssink status. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 /**
  * A kvssink configuration that would make it ignore the refreshed credential file, or an
- * invalid KvsPipeline option. The message says what to change. `kind` and `code` are both
+ * invalid KvsPipeline option. The message states what to change. `kind` and `code` are both
  * "config", so callers that switch on GstError.kind or CredentialError.code can tell it apart.
  */
 export class KvsConfigError extends Error {

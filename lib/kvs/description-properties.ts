@@ -4,7 +4,7 @@
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
 /**
- * Whether the description assigns `property` anywhere (`property=value`, spaces allowed
+ * Checks whether the description assigns `property` anywhere (`property=value`, spaces allowed
  * around "="). The check is textual, so it cannot tell which element the assignment is for.
  */
 export function descriptionSetsProperty(description: string, property: string): boolean {

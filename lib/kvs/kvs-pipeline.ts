@@ -46,9 +46,9 @@ export interface KvsPipelineOptions {
   /** More CredentialRefresher options (safety margin, lead time, retry). */
   refresher?: Omit<RefresherOptions, 'source' | 'targets'>;
   /**
-   * What to do when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set, which makes kvssink
-   * ignore the credential file: 'reject' (default) fails play(), 'remove' deletes them
-   * (and AWS_SESSION_TOKEN) from process.env.
+   * Policy for AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, which make
+   * kvssink ignore the credential file: 'reject' (default) fails play(), and 'remove'
+   * deletes them (and AWS_SESSION_TOKEN) from process.env.
    */
   environmentCredentials?: 'reject' | 'remove';
 }
@@ -200,8 +200,8 @@ export class KvsPipeline extends EventEmitter<KvsPipelineEvents> {
   }
 
   /**
-   * Removes the generated files at once, for exit paths that cannot wait for dispose()
-   * (the process exits right after; kvssink may still be running until then).
+   * Removes the generated files at once, for exit paths that cannot wait for dispose().
+   * Call it only right before the process exits, because kvssink may still be running.
    */
   removeGeneratedFilesSync(): void {
     this.#refresher?.stop();

@@ -55,7 +55,7 @@ function checkEnvironmentKeys(options: PreflightOptions): void {
     return;
   }
   if (options.environmentCredentials === 'remove') {
-    // Node's process.env calls unsetenv(), so kvssink's getenv() no longer sees them.
+    // Deleting from process.env calls unsetenv(), so kvssink's getenv() returns NULL for them.
     delete env.AWS_ACCESS_KEY_ID;
     delete env.AWS_SECRET_ACCESS_KEY;
     delete env.AWS_SESSION_TOKEN;
