@@ -49,9 +49,9 @@ void CleanUpEnvironment(void* data) {
                                [&counter]() { return counter->remaining == 0; });
   }
 
-  // NOTE: with several environments (worker threads) sharing the addon, the first one to
-  // exit stops the loop; the next MainContext() call restarts it, but watches of other
-  // environments' pipelines stay stopped until then.
+  // NOTE: when several environments (worker threads) use the addon, the first one to exit
+  // stops the loop for all. Other environments' bus watches stay stopped until a later
+  // MainContext() call (a new timeout or pipeline) restarts it.
   StopMainLoop();
 }
 

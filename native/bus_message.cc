@@ -7,7 +7,7 @@
 namespace gstkvs {
 namespace {
 
-// The stamp is stored in the qdata pointer itself, which holds 64 bits on the supported
+// The stamp is stored in the qdata pointer itself, which is 64 bits wide on the supported
 // (64-bit) platforms.
 static_assert(sizeof(gpointer) >= sizeof(uint64_t), "qdata cannot hold a 64-bit stamp");
 

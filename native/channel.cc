@@ -109,7 +109,7 @@ void Channel::Drain(Napi::Env env, Napi::Function callback) {
   }
 
   // A throwing onMessages must not stop the settlements behind it, so its first error is
-  // rethrown (as an uncaught exception) after the whole drain.
+  // raised as an uncaught exception after the whole drain.
   std::optional<Napi::Error> thrown;
   Napi::Array batch = Napi::Array::New(env);
   uint32_t batch_size = 0;
@@ -151,8 +151,10 @@ void Channel::Drain(Napi::Env env, Napi::Function callback) {
     receiver_->AfterDrain(env);
   }
 
+  // napi_fatal_exception() emits 'uncaughtException'; an exception left pending in a
+  // thread-safe function's callback would only print a deprecation warning in Node 20.
   if (thrown.has_value()) {
-    thrown->ThrowAsJavaScriptException();
+    napi_fatal_exception(env, thrown->Value());
   }
 }
 

@@ -1,4 +1,4 @@
-// The Error objects the addon throws or rejects with: a `kind` says what failed, and
+// The Error objects the addon throws or rejects with. Their `kind` names what failed, and
 // GStreamer errors add the GError's domain, code and debug string.
 #pragma once
 

@@ -13,9 +13,9 @@ namespace {
 
 constexpr guint kDefaultDisposeTimeoutMs = 5000;
 
-std::string ReadString(const Napi::CallbackInfo& info, size_t index, const char* what) {
+std::string ReadString(const Napi::CallbackInfo& info, size_t index, const char* label) {
   if (!info[index].IsString()) {
-    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a string");
+    throw Napi::TypeError::New(info.Env(), std::string(label) + " must be a string");
   }
   return info[index].As<Napi::String>().Utf8Value();
 }
@@ -110,7 +110,7 @@ Pipeline::Pipeline(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Pipeline>(
 
 Pipeline::~Pipeline() {
   // Garbage collection only finds a pipeline at NULL with no pending promise, so the
-  // teardown is quick and nobody waits for it.
+  // teardown is quick and no caller waits for it.
   if (!disposed_ && core_ != nullptr) {
     core_->Dispose(0, 0);
   }

@@ -95,8 +95,8 @@ PipelineCore::~PipelineCore() {
 }
 
 void PipelineCore::Start() {
-  // Going to NULL would flush the bus and drop the last state-changed messages and the
-  // private request messages; the watch drains the bus, so nothing piles up.
+  // By default, going to NULL flushes the bus, which would drop the last state-changed
+  // messages and the private request messages. The watch drains the bus, so none pile up.
   gst_pipeline_set_auto_flush_bus(pipeline_, FALSE);
   gst_bus_set_sync_handler(bus_, StampReceivedAt, nullptr, nullptr);
 
@@ -249,7 +249,7 @@ gboolean PipelineCore::OnBusMessage(GstBus* bus, GstMessage* message, gpointer d
     return core.torn_down_ ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
   }
 
-  // The message goes first, so JavaScript sees it before the settlement it causes.
+  // The message goes first, so JavaScript receives it before the settlement it causes.
   BusMessageData item = ReadBusMessage(message);
   uint64_t received_at = item.received_at;
   core.channel_->Push(std::move(item));
@@ -332,9 +332,9 @@ void PipelineCore::TrackStateChange(GstMessage* message, uint64_t received_at) {
       return;
 
     case GST_MESSAGE_STATE_CHANGED: {
-      // Only the pipeline's own message: its ASYNC_DONE comes before the last state-changed,
-      // and settling on it would resolve before JavaScript sees the pipeline reach the
-      // target. A recovered lost state also ends with a state-changed (PAUSED to PAUSED).
+      // The pipeline posts ASYNC_DONE before its last state-changed, so settling on ASYNC_DONE
+      // would resolve before JavaScript receives that message. A recovered lost state also
+      // ends with a state-changed (PAUSED to PAUSED).
       if (!from_pipeline) {
         return;
       }

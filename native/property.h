@@ -1,4 +1,4 @@
-// Element properties from JavaScript, checked against their GParamSpec before GLib sees
+// Element properties from JavaScript, checked against their GParamSpec before GLib receives
 // them, so bad input raises a TypeError or RangeError instead of a GLib warning.
 #pragma once
 

@@ -39,11 +39,13 @@ struct PlainStructure {
   std::vector<std::pair<std::string, PlainValue>> fields;
 };
 
-// Copies a GValue. Mapping: strings, booleans and numbers as themselves (gint64 and
-// guint64 as 64-bit integers), enums as their nick, flags as a number, GstStructure as a
-// structure, GstCaps as its string, GstObject as its name, lists and arrays as lists,
-// GstBuffer as a "buffer" structure of its timing and size, gpointer as null, anything
-// else as gst_value_serialize()'s string, or null when it has none.
+// Copies a GValue. The mapping:
+// - strings, booleans and numbers as themselves, with gint64 and guint64 as 64-bit integers
+// - enums as their nick, flags as a number
+// - GstStructure as a structure, GstCaps as its string, GstObject as its name
+// - GstValueList, GstValueArray and GValueArray as lists
+// - GstBuffer as a "buffer" structure of its pts, dts, duration and size
+// - gpointer as null, anything else as gst_value_serialize()'s string (null if it has none)
 PlainValue ReadValue(const GValue* value);
 
 PlainStructure ReadStructure(const GstStructure* structure);

@@ -37,7 +37,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) {
-      throw new Error(`Condition not met within ${timeoutMs} ms`);
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for the condition`);
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -548,6 +548,22 @@ describe('native addon', () => {
 
       expect(result.code).to.equal(0);
       expect(result.stdout).to.equal('disposed\n');
+    });
+
+    it('reports a throwing message handler', async () => {
+      const result = await runChild(`
+        let uncaught = 0;
+        process.on('uncaughtException', () => uncaught++);
+        const pipeline = new addon.Pipeline('videotestsrc num-buffers=3 ! fakesink', () => {
+          throw new Error('handler failed');
+        });
+        pipeline.setState('playing', 5000)
+          .then(() => pipeline.dispose())
+          .then(() => console.log(uncaught > 0 ? 'reported' : 'lost'));
+      `);
+
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.equal('reported\n');
     });
 
     it('survives a worker thread ending while playing', async () => {
