@@ -29,6 +29,10 @@ struct ShutdownCounter {
   size_t remaining = 0;
 };
 
+// Sets every live pipeline of the environment to NULL, waiting at most
+// kExitShutdownTimeout in total, then stops the main loop thread.
+// NOTE: Node 20 runs this when a worker thread ends and when the main thread's event loop
+// empties, but not on process.exit(): there the pipelines run until exit() ends the process.
 void CleanUpEnvironment(void* data) {
   auto env = static_cast<napi_env>(data);
   auto pipelines = LivePipelines(env);
