@@ -61,7 +61,13 @@ export class Element {
    * pipeline, in order with the bus messages. Throws when the element has no such signal.
    */
   connect(signal: string): void {
-    if (!this.#pipeline.connectSignal(this.name, signal)) {
+    let connected: boolean;
+    try {
+      connected = this.#pipeline.connectSignal(this.name, signal);
+    } catch (cause) {
+      throw GstError.fromNative(cause);
+    }
+    if (!connected) {
       throw new TypeError(`Element "${this.name}" has no signal "${signal}"`);
     }
   }

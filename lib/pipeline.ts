@@ -11,7 +11,12 @@ import {
   type SignalMessage,
   type StateChangedMessage,
 } from './message.js';
-import { loadNative, type NativeBusMessage, type NativePipeline, type StateName } from './native.js';
+import {
+  loadNative,
+  type NativeBusMessage,
+  type NativePipeline,
+  type StateName,
+} from './native.js';
 
 const debug = createDebug('gst-kvs:pipeline');
 
@@ -40,6 +45,26 @@ export interface PipelineEvents {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+// The largest delay setTimeout() supports.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function disposedError(): GstError {
+  return new GstError('Pipeline has been disposed', { kind: 'disposed' });
+}
+
+/**
+ * Prints a process warning for an ERROR nobody listens for. eventemitter3 does not throw
+ * for an unhandled "error" event as Node's EventEmitter does, and a silent failure would
+ * leave a stalled pipeline running unnoticed; a warning does not end the process.
+ */
+export function warnUnhandledError(error: GstError, emitterName: string): void {
+  const source = error.source === null ? '' : ` from "${error.source}"`;
+  process.emitWarning(
+    `Unhandled GStreamer error${source}: ${error.message}. Listen for the "error" event of ` +
+      `the ${emitterName} to handle it, and call stop() or dispose().`,
+    { code: 'GST_KVS_UNHANDLED_ERROR' },
+  );
+}
 
 /**
  * A GStreamer pipeline built from a gst-launch-1.0 description and run inside this process.
@@ -55,6 +80,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   readonly description: string;
   readonly #native: NativePipeline;
   #disposed = false;
+  #pendingChange: { state: TargetState; promise: Promise<void> } | undefined;
 
   /** Builds the pipeline (state NULL). Throws a GstError of kind "parse" for a bad description. */
   constructor(description: string) {
@@ -75,9 +101,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     return this.#native.name;
   }
 
-  /** The pipeline's current state, read without waiting. */
+  /** The pipeline's current state, read without waiting; "null" once disposed. */
   get state(): StateName {
-    return this.#native.getState().current;
+    return this.#disposed ? 'null' : this.#native.getState().current;
   }
 
   get disposed(): boolean {
@@ -98,18 +124,42 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     return this.setState('null', options);
   }
 
-  async setState(state: TargetState, options: StateChangeOptions = {}): Promise<void> {
-    this.#assertUsable();
+  /**
+   * Changes the state. A call for the state a pending change is already heading to joins
+   * it; a call for another state supersedes it, and the pending promise rejects.
+   */
+  setState(state: TargetState, options: StateChangeOptions = {}): Promise<void> {
+    if (this.#disposed) {
+      return Promise.reject(disposedError());
+    }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
-      throw new RangeError(`timeoutMs must be a non-negative integer, got ${String(timeoutMs)}`);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMEOUT_MS) {
+      return Promise.reject(
+        new RangeError(
+          `timeoutMs must be an integer from 0 to ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`,
+        ),
+      );
     }
+    if (this.#pendingChange?.state === state) {
+      return this.#pendingChange.promise;
+    }
+
     debug('%s: set state %s', this.name, state);
-    try {
-      await this.#native.setState(state, timeoutMs);
-    } catch (cause) {
-      throw GstError.fromNative(cause);
-    }
+    const promise = this.#native.setState(state, timeoutMs).then(
+      () => undefined,
+      (cause: unknown) => {
+        throw GstError.fromNative(cause);
+      },
+    );
+    const pending = { state, promise };
+    this.#pendingChange = pending;
+    const clear = (): void => {
+      if (this.#pendingChange === pending) {
+        this.#pendingChange = undefined;
+      }
+    };
+    promise.then(clear, clear);
+    return promise;
   }
 
   /** Sends EOS into the pipeline; listen for `eos` to know when every sink has finished. */
@@ -123,6 +173,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
    * `timeoutMs`. Call before sendEos() so that a fast EOS is not missed.
    */
   waitForEos(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    if (this.#disposed) {
+      return Promise.reject(disposedError());
+    }
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -179,21 +232,39 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
   #assertUsable(): void {
     if (this.#disposed) {
-      throw new GstError('Pipeline has been disposed', { kind: 'disposed' });
+      throw disposedError();
     }
   }
 
   #dispatch(batch: NativeBusMessage[]): void {
+    // A throwing listener must not cost the other listeners the rest of the batch: the
+    // first error is rethrown once every message is delivered (the addon then raises it
+    // as an uncaught exception).
+    let thrown: { error: unknown } | undefined;
     for (const native of batch) {
       const message = native as BusMessage;
-      this.emit('message', message);
-      this.#emitSpecific(message);
+      try {
+        this.emit('message', message);
+      } catch (error) {
+        thrown ??= { error };
+      }
+      try {
+        this.#emitSpecific(message);
+      } catch (error) {
+        thrown ??= { error };
+      }
+    }
+    if (thrown !== undefined) {
+      throw thrown.error;
     }
   }
 
   #emitSpecific(message: BusMessage): void {
     if (isErrorMessage(message)) {
       const error = GstError.fromMessage(message);
+      if (message.type === 'error' && this.listenerCount('error') === 0) {
+        warnUnhandledError(error, 'Pipeline');
+      }
       this.emit(message.type, error, message);
       return;
     }

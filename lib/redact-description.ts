@@ -6,11 +6,13 @@ export const SECRET_PROPERTIES = ['access-key', 'secret-key', 'session-token'] a
 
 export const REDACTED = '***';
 
-const NAMES = SECRET_PROPERTIES.join('|');
+// GLib accepts "_" for "-" in property names, so `secret_key=` sets secret-key too.
+const NAMES = SECRET_PROPERTIES.map(propertyNamePattern).join('|');
 
-// `secret-key=value`, `secret-key = "quoted value"`, `secret-key='value'`.
+// `secret-key=value`, `secret_key = "quoted value"`, `secret-key='value'`, and unquoted
+// values with backslash escapes such as `secret-key=two\ words`.
 const ASSIGNMENT = new RegExp(
-  `((?:^|[^\\w-])(?:${NAMES})\\s*=\\s*)("(?:[^"\\\\]|\\\\.)*"?|'[^']*'?|[^\\s!]+)`,
+  `((?:^|[^\\w-])(?:${NAMES})\\s*=\\s*)("(?:[^"\\\\]|\\\\.)*"?|'[^']*'?|(?:\\\\.|[^\\s!\\\\])+)`,
   'g',
 );
 
@@ -19,6 +21,11 @@ const PARSER_MESSAGE = new RegExp(
   `(property "(?:${NAMES})"[^"]*(?:"[^"]*"[^"]*)? to )"[^"]*"?`,
   'g',
 );
+
+/** Returns a regular expression source matching `name` with "-" or "_" between its words. */
+export function propertyNamePattern(name: string): string {
+  return name.split('-').join('[-_]');
+}
 
 /** Replaces the values of access-key, secret-key and session-token with ***. */
 export function redactDescription(text: string): string {
@@ -32,6 +39,12 @@ export function secretValuesOf(description: string): string[] {
     const value = match[2].replace(/^["']|["']$/g, '');
     if (value.length > 0) {
       values.push(value);
+    }
+
+    // GStreamer repeats a value without the backslashes of its escapes.
+    const unescaped = value.replace(/\\(.)/g, '$1');
+    if (unescaped !== value && unescaped.length > 0) {
+      values.push(unescaped);
     }
   }
   return values;

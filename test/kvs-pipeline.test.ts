@@ -210,6 +210,45 @@ describe('KvsPipeline', function () {
     });
   });
 
+  describe('concurrent calls', () => {
+    it('joins a second play() to the first', async () => {
+      let calls = 0;
+      const provider = fakeProvider();
+      kvs = new KvsPipeline(kvsDescription(), {
+        credentials: () => {
+          calls += 1;
+          return provider();
+        },
+      });
+      await Promise.all([kvs.play(), kvs.play()]);
+      expect(calls).to.equal(1);
+      expect(kvs.state).to.equal('playing');
+    });
+
+    it('leaves no credential directory after dispose() during play()', async () => {
+      const provider = fakeProvider();
+      kvs = new KvsPipeline(kvsDescription(), {
+        credentials: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          return provider();
+        },
+      });
+      const playing = kvs.play();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const directory =
+        kvs.credentialFile === undefined ? undefined : join(kvs.credentialFile, '..');
+      await kvs.dispose();
+
+      const outcome = await playing.then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
+      expect(outcome).to.match(/disposed/);
+      expect(directory).to.be.a('string');
+      expect(existsSync(directory as string)).to.equal(false);
+    });
+  });
+
   describe('kvssink settings', () => {
     it('lowers stop-stream-timeout to the option', async () => {
       kvs = new KvsPipeline(kvsDescription(), {

@@ -17,7 +17,7 @@ import type { Element } from '../element.js';
 import { GstError } from '../errors.js';
 import type { SignalMessage } from '../message.js';
 import type { StateName } from '../native.js';
-import { Pipeline, type PipelineEvents } from '../pipeline.js';
+import { Pipeline, warnUnhandledError, type PipelineEvents } from '../pipeline.js';
 import { descriptionSetsProperty } from './description-properties.js';
 import { toFragmentAckEvent, toStreamErrorEvent } from './fragment-ack.js';
 import type { KvsPipelineEvents } from './kvs-events.js';
@@ -89,6 +89,7 @@ export class KvsPipeline extends EventEmitter<KvsPipelineEvents> {
   #credentialFile: string | undefined;
   #configured = false;
   #disposed = false;
+  #playInFlight: Promise<void> | undefined;
 
   /** Builds the pipeline (state NULL). Throws a GstError of kind "parse" for a bad description. */
   constructor(description: string, options: KvsPipelineOptions = {}) {
@@ -129,9 +130,17 @@ export class KvsPipeline extends EventEmitter<KvsPipelineEvents> {
 
   /**
    * Checks the configuration, writes the first credentials, configures each kvssink, then
-   * sets PLAYING. Rejects with KvsConfigError, CredentialError or GstError.
+   * sets PLAYING. Rejects with KvsConfigError, CredentialError or GstError. A call while
+   * another is running joins it.
    */
-  async play(): Promise<void> {
+  play(): Promise<void> {
+    this.#playInFlight ??= this.#play().finally(() => {
+      this.#playInFlight = undefined;
+    });
+    return this.#playInFlight;
+  }
+
+  async #play(): Promise<void> {
     this.#assertUsable();
     const sinks = this.sinks;
     const warnings = preflight(sinks, {
@@ -145,6 +154,12 @@ export class KvsPipeline extends EventEmitter<KvsPipelineEvents> {
 
     if (sinks.length > 0 && !this.#configured) {
       await this.#startCredentials();
+      if (this.#disposed) {
+        // dispose() ran while the first credentials were being written, and may have
+        // removed the directory before the write recreated it.
+        await this.#removeGeneratedFiles();
+        this.#assertUsable();
+      }
       await this.#configureSinks(sinks);
       this.#configured = true;
     } else if (this.#refresher !== undefined && this.pipeline.state === 'null') {
@@ -293,6 +308,9 @@ export class KvsPipeline extends EventEmitter<KvsPipelineEvents> {
   #forwardPipelineEvents(): void {
     for (const name of FORWARDED_EVENTS) {
       this.pipeline.on(name, (...args: unknown[]) => {
+        if (name === 'error' && this.listenerCount('error') === 0) {
+          warnUnhandledError(args[0] as GstError, 'KvsPipeline');
+        }
         (this.emit as (event: string, ...rest: unknown[]) => boolean)(name, ...args);
       });
     }
@@ -323,7 +341,6 @@ export class KvsPipeline extends EventEmitter<KvsPipelineEvents> {
   async #removeGeneratedFiles(): Promise<void> {
     if (this.#privateDirectory !== undefined) {
       await rm(this.#privateDirectory, { recursive: true, force: true });
-      this.#privateDirectory = undefined;
     } else if (this.#logConfigFile !== undefined && this.#configured) {
       await rm(this.#logConfigFile, { force: true });
     }
