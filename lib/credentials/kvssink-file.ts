@@ -1,4 +1,6 @@
+import { describeType } from './describe-type.js';
 import { CredentialError } from './errors.js';
+import { describeCharacterProblem, findCharacterProblem } from './field-characters.js';
 import { KVSSINK_FILE_MARKER, KVSSINK_LIMITS, KVSSINK_STATUS } from './kvssink-limits.js';
 import { redactKeyId } from './redact.js';
 import type { AwsCredentials } from './types.js';
@@ -6,15 +8,16 @@ import type { AwsCredentials } from './types.js';
 export { KVSSINK_LIMITS, KVSSINK_STATUS } from './kvssink-limits.js';
 export { parseCredentialFile, type ParsedCredentialFile } from './kvssink-parse.js';
 
-// kvssink reads the file with fscanf("%s"), which splits tokens at these characters, and a
-// NUL would end the C string early.
-const FIELD_SEPARATOR = /[\s\0]/;
-
 /** Formats an expiration as kvssink reads it: 'YYYY-MM-DDTHH:MM:SSZ', whole seconds, UTC. */
 export function formatKvssinkExpiration(date: Date): string {
-  const time = date instanceof Date ? date.getTime() : Number.NaN;
-  if (!Number.isFinite(time)) {
-    throw new CredentialError('invalid-credentials', 'The expiration is not a valid date');
+  if (!(date instanceof Date)) {
+    throw new CredentialError(
+      'invalid-credentials',
+      `The expiration must be a Date, received ${describeReceived(date)}`,
+    );
+  }
+  if (!Number.isFinite(date.getTime())) {
+    throw new CredentialError('invalid-credentials', 'The expiration is an invalid Date');
   }
 
   // kvssink reads the year from exactly four digits.
@@ -36,6 +39,13 @@ export function formatKvssinkExpiration(date: Date): string {
  * Throws a CredentialError that names the field and the limit, never a secret.
  */
 export function validateForKvssink(credentials: AwsCredentials, now: Date = new Date()): void {
+  if (credentials === null || typeof credentials !== 'object') {
+    throw new CredentialError(
+      'invalid-credentials',
+      `Credentials must be an object with accessKeyId and secretAccessKey, received ${describeType(credentials)}`,
+    );
+  }
+
   const keyId = credentials.accessKeyId;
 
   checkField('access key id', keyId, KVSSINK_LIMITS.accessKeyId, keyId);
@@ -97,27 +107,41 @@ export function formatCredentialFile(credentials: AwsCredentials, now: Date = ne
   return text;
 }
 
-function checkField(name: string, value: unknown, maxLength: number, keyId: string): void {
+function checkField(name: string, value: unknown, maxBytes: number, keyId: string): void {
   const owner =
     name === 'access key id' ? 'The access key id' : `The ${name} of ${redactKeyId(keyId)}`;
 
-  if (typeof value !== 'string' || value === '') {
-    throw new CredentialError('invalid-credentials', `${owner} is missing or empty`, {
+  if (value === undefined) {
+    throw new CredentialError('invalid-credentials', `${owner} is missing`, {
+      status: KVSSINK_STATUS.invalidAuthLength,
+    });
+  }
+  if (typeof value !== 'string') {
+    throw new CredentialError(
+      'invalid-credentials',
+      `${owner} must be a string, received ${describeType(value)}`,
+    );
+  }
+  if (value === '') {
+    throw new CredentialError('invalid-credentials', `${owner} is empty`, {
       status: KVSSINK_STATUS.invalidAuthLength,
     });
   }
 
-  if (value.length > maxLength) {
+  // kvssink's limits are sizes of C char buffers, so they count UTF-8 bytes.
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > maxBytes) {
     throw new CredentialError(
       'too-long',
-      `${owner} is ${value.length} characters long; kvssink accepts at most ${maxLength}`,
+      `${owner} is ${bytes} bytes long; kvssink accepts at most ${maxBytes}`,
     );
   }
 
-  if (FIELD_SEPARATOR.test(value)) {
+  const problem = findCharacterProblem(value);
+  if (problem !== undefined) {
     throw new CredentialError(
-      'whitespace',
-      `${owner} contains whitespace or a NUL character, which would split kvssink's file fields`,
+      problem === 'whitespace' ? 'whitespace' : 'invalid-credentials',
+      `${owner} ${describeCharacterProblem(problem)}`,
     );
   }
 }
@@ -143,4 +167,13 @@ function checkExpiration(expiration: Date, now: Date, keyId: string): void {
       { status: KVSSINK_STATUS.expiringTooSoon },
     );
   }
+}
+
+// An expiration is not secret, so a short string or number is shown as received.
+function describeReceived(value: unknown): string {
+  const type = describeType(value);
+  if (typeof value === 'string' || typeof value === 'number') {
+    return `${type} (${JSON.stringify(value).slice(0, 40)}); convert it with new Date(...)`;
+  }
+  return type;
 }

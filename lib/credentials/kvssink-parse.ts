@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 
 import { CredentialError } from './errors.js';
+import { describeCharacterProblem, findCharacterProblem } from './field-characters.js';
 import {
   KVSSINK_EXPIRATION_LENGTH,
   KVSSINK_FILE_MARKER,
@@ -22,6 +23,8 @@ export interface ParsedCredentialFile {
 
 interface ScannedToken {
   text: string;
+  /** Length of the token in bytes, which is what kvssink's field widths count. */
+  bytes: number;
   /** The token filled its fscanf width and more non-whitespace followed, so it was cut. */
   cut: boolean;
 }
@@ -81,6 +84,14 @@ export function parseCredentialFile(text: string, now: Date = new Date()): Parse
   const longTerm = fourth === '';
   const secretAccessKey = longTerm ? third : fourth;
   const sessionToken = longTerm ? undefined : tokens[4]?.text;
+  const sessionTokenBytes = longTerm ? 0 : (tokens[4]?.bytes ?? 0);
+
+  checkCharacters('access key id', accessKeyId);
+  checkCharacters(longTerm ? 'secret access key' : 'expiration', third);
+  if (!longTerm) {
+    checkCharacters('secret access key', fourth);
+    checkCharacters('session token', sessionToken ?? '');
+  }
 
   const expiration = longTerm ? undefined : parseExpiration(third, now);
 
@@ -94,10 +105,10 @@ export function parseCredentialFile(text: string, now: Date = new Date()): Parse
     );
   }
 
-  if (sessionToken !== undefined && sessionToken.length > KVSSINK_LIMITS.sessionToken) {
+  if (sessionTokenBytes > KVSSINK_LIMITS.sessionToken) {
     throw new CredentialError(
       'too-long',
-      `The session token of ${redactKeyId(accessKeyId)} is ${sessionToken.length} characters long; ` +
+      `The session token of ${redactKeyId(accessKeyId)} is ${sessionTokenBytes} bytes long; ` +
         `kvssink signs requests with at most ${KVSSINK_LIMITS.sessionToken}`,
     );
   }
@@ -131,7 +142,11 @@ function scanTokens(bytes: Buffer): ScannedToken[] {
     }
 
     const cut = position < bytes.length && !isCSpace(bytes[position]);
-    tokens.push({ text: bytes.subarray(start, position).toString('utf8'), cut });
+    tokens.push({
+      text: bytes.subarray(start, position).toString('utf8'),
+      bytes: position - start,
+      cut,
+    });
   }
 
   return tokens;
@@ -140,6 +155,18 @@ function scanTokens(bytes: Buffer): ScannedToken[] {
 // The characters C's isspace() accepts in the "C" locale.
 function isCSpace(byte: number): boolean {
   return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
+// Stricter than kvssink, which copies any bytes: a character outside printable ASCII is a sign
+// of a damaged file. The message names the field and never shows its value.
+function checkCharacters(name: string, text: string): void {
+  const problem = findCharacterProblem(text);
+  if (problem !== undefined) {
+    throw new CredentialError(
+      'invalid-file',
+      `The ${name} in the credential file ${describeCharacterProblem(problem)}`,
+    );
+  }
 }
 
 function parseExpiration(text: string, now: Date): Date {

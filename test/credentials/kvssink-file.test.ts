@@ -54,6 +54,16 @@ describe('kvssink credential file', () => {
       );
     });
 
+    it('names the type of a non-Date', () => {
+      const error = expectCredentialError(
+        () => formatKvssinkExpiration('2026-12-04T16:00:00Z' as unknown as Date),
+        'invalid-credentials',
+      );
+
+      expect(error.message).to.contain('must be a Date');
+      expect(error.message).to.contain('received a string ("2026-12-04T16:00:00Z")');
+    });
+
     it('rejects a five-digit year', () => {
       expectCredentialError(
         () => formatKvssinkExpiration(new Date('+010000-01-01T00:00:00Z')),
@@ -184,6 +194,91 @@ describe('kvssink credential file', () => {
         );
       });
     }
+
+    it('counts the session token in bytes', () => {
+      // 2000 characters of two bytes each: within 2047 characters, but not within 2047 bytes.
+      const credentials = { ...credentialsFor(), sessionToken: 'é'.repeat(2000) };
+      const error = expectCredentialError(() => formatCredentialFile(credentials, NOW), 'too-long');
+
+      expect(error.message).to.contain('4000 bytes');
+      expect(error.message).to.contain('at most 2047');
+    });
+
+    it('counts the key id and secret in bytes', () => {
+      for (const field of ['accessKeyId', 'secretAccessKey'] as const) {
+        const credentials = { ...credentialsFor(), [field]: 'é'.repeat(100) };
+        const error = expectCredentialError(() => validateForKvssink(credentials, NOW), 'too-long');
+
+        expect(error.message, field).to.contain('200 bytes');
+      }
+    });
+
+    for (const field of ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const) {
+      for (const [name, character, wording] of [
+        ['an accented letter', 'é', 'non-ASCII character'],
+        ['a no-break space', '\u00a0', 'non-ASCII character'],
+        ['a BEL', '\x07', 'control character'],
+        ['a DEL', '\x7f', 'control character'],
+      ]) {
+        it(`rejects ${name} in ${field}`, () => {
+          const credentials = credentialsFor();
+          const value = `${credentials[field]!.slice(0, 20)}${character}`;
+          credentials[field] = value;
+          const error = expectCredentialError(
+            () => validateForKvssink(credentials, NOW),
+            'invalid-credentials',
+          );
+
+          expect(error.message).to.contain(wording);
+          expect(error.message).not.to.contain(value.slice(8, 20));
+        });
+      }
+    }
+
+    it('rejects null credentials', () => {
+      const error = expectCredentialError(
+        () => validateForKvssink(null as unknown as AwsCredentials, NOW),
+        'invalid-credentials',
+      );
+
+      expect(error.message).to.contain('must be an object');
+      expect(error.message).to.contain('received null');
+    });
+
+    it('rejects a key id that is not a string', () => {
+      const credentials = { ...credentialsFor(), accessKeyId: 1 as unknown as string };
+      const error = expectCredentialError(
+        () => validateForKvssink(credentials, NOW),
+        'invalid-credentials',
+      );
+
+      expect(error.message).to.equal('The access key id must be a string, received a number');
+    });
+
+    it('rejects a missing secret', () => {
+      const credentials = { ...credentialsFor(), secretAccessKey: undefined as unknown as string };
+      const error = expectCredentialError(
+        () => validateForKvssink(credentials, NOW),
+        'invalid-credentials',
+        KVSSINK_STATUS.invalidAuthLength,
+      );
+
+      expect(error.message).to.contain('secret access key');
+      expect(error.message).to.contain('is missing');
+    });
+
+    it('rejects an expiration given as a string', () => {
+      const credentials = {
+        ...credentialsFor(),
+        expiration: '2026-03-01T13:00:00Z' as unknown as Date,
+      };
+      const error = expectCredentialError(
+        () => validateForKvssink(credentials, NOW),
+        'invalid-credentials',
+      );
+
+      expect(error.message).to.contain('must be a Date, received a string');
+    });
 
     it('rejects expired credentials', () => {
       const credentials = credentialsFor(-1);
@@ -323,7 +418,55 @@ describe('kvssink credential file', () => {
 
     it('rejects a 2048-character token', () => {
       const text = valid().replace(/ \S+\n$/, ` ${'T'.repeat(2048)}\n`);
-      expectCredentialError(() => parseCredentialFile(text, NOW), 'too-long');
+      const error = expectCredentialError(() => parseCredentialFile(text, NOW), 'too-long');
+
+      expect(error.message).to.contain('2048 bytes');
+    });
+
+    it('counts the session token in bytes', () => {
+      // 1024 two-byte characters fill fscanf's 2048-byte field exactly, so nothing is cut.
+      const text = valid().replace(/ \S+\n$/, ` ${'é'.repeat(1024)}\n`);
+      const error = expectCredentialError(() => parseCredentialFile(text, NOW), 'invalid-file');
+
+      expect(error.message).to.contain('session token');
+      expect(error.message).to.contain('non-ASCII character');
+    });
+
+    it('rejects a token that multibyte characters make too long', () => {
+      // 1100 characters, 2200 bytes: kvssink's 2048-byte field would cut the token.
+      const text = valid().replace(/ \S+\n$/, ` ${'é'.repeat(1100)}\n`);
+      const error = expectCredentialError(() => parseCredentialFile(text, NOW), 'too-long');
+
+      expect(error.message).to.contain('2048-byte field');
+    });
+
+    for (const [field, index] of [
+      ['access key id', 1],
+      ['expiration', 2],
+      ['secret access key', 3],
+    ] as const) {
+      it(`rejects a non-ASCII character in the ${field}`, () => {
+        const tokens = valid().trimEnd().split(' ');
+        tokens[index] = `${tokens[index].slice(0, -1)}é`;
+        const error = expectCredentialError(
+          () => parseCredentialFile(`${tokens.join(' ')}\n`, NOW),
+          'invalid-file',
+        );
+
+        expect(error.message).to.contain(`The ${field} in the credential file`);
+        expect(error.message).to.contain('non-ASCII character');
+      });
+    }
+
+    it('rejects a control character in the secret', () => {
+      const tokens = valid().trimEnd().split(' ');
+      tokens[3] = `${tokens[3]}\x01`;
+      const error = expectCredentialError(
+        () => parseCredentialFile(`${tokens.join(' ')}\n`, NOW),
+        'invalid-file',
+      );
+
+      expect(error.message).to.contain('control character');
     });
 
     it('rejects a key id that fscanf would cut', () => {
