@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, parse, resolve, sep } from 'node:path';
 
 import { CredentialError } from './errors.js';
 import { formatCredentialFile } from './kvssink-file.js';
@@ -52,7 +52,7 @@ export class FileTarget implements CredentialTarget {
       await rename(temporaryPath, this.path);
     } catch (error) {
       await rm(temporaryPath, { force: true }).catch(() => undefined);
-      throw writeFailed(this.path, error);
+      throw writeFailed(this.path, error, await findNonDirectory(directory));
     }
 
     // After the rename the new file is in place; syncing the directory makes the rename durable.
@@ -93,10 +93,38 @@ async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
-function writeFailed(path: string, error: unknown): CredentialError {
+// Returns the first existing component of the path that is not a directory, if any. mkdir
+// reports such a component as EEXIST or ENOTDIR without naming it.
+async function findNonDirectory(directory: string): Promise<string | undefined> {
+  const root = parse(directory).root;
+  const parts = directory
+    .slice(root.length)
+    .split(sep)
+    .filter((part) => part !== '');
+  let current = root;
+
+  for (const part of parts) {
+    current = join(current, part);
+    try {
+      if (!(await stat(current)).isDirectory()) {
+        return current;
+      }
+    } catch {
+      // A missing component (or one that cannot be read) ends the search.
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function writeFailed(path: string, error: unknown, nonDirectory?: string): CredentialError {
   const code = (error as NodeJS.ErrnoException)?.code ?? 'unknown error';
   const syscall = (error as NodeJS.ErrnoException)?.syscall;
-  const detail = syscall === undefined ? code : `${code} in ${syscall}`;
+  let detail = syscall === undefined ? code : `${code} in ${syscall}`;
+
+  if (nonDirectory !== undefined) {
+    detail = `${nonDirectory} is not a directory (${detail})`;
+  }
 
   return new CredentialError(
     'write-failed',

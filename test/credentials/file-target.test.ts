@@ -87,8 +87,47 @@ describe('FileTarget', () => {
     );
 
     expect(error.message).to.contain(path);
+    expect(error.message).to.contain(`${blocker} is not a directory`);
     expect(error.message).to.contain('ENOTDIR');
     expect(await readFile(blocker, 'utf8')).to.equal('x');
+  });
+
+  it('names a regular file as the directory', async () => {
+    // mkdir reports EEXIST here, which does not say that the path is a regular file.
+    const blocker = join(tempDir(), 'not-a-directory');
+    await writeFile(blocker, 'x');
+
+    const error = await expectRejection(
+      new FileTarget(join(blocker, 'credential')).write(fakeCredentials({ lifetimeSeconds: 90 })),
+      'write-failed',
+    );
+
+    expect(error.message).to.contain(`${blocker} is not a directory`);
+    expect(await readFile(blocker, 'utf8')).to.equal('x');
+  });
+
+  it('keeps the old file on a multibyte session token', async () => {
+    // 2000 characters fit kvssink's 2047 limit only if counted as characters, not bytes.
+    const path = join(tempDir(), 'credential');
+    const target = new FileTarget(path);
+    await target.write(fakeCredentials({ lifetimeSeconds: 90 }));
+    const before = await readFile(path, 'utf8');
+
+    const invalid = { ...fakeCredentials({ lifetimeSeconds: 90 }), sessionToken: 'é'.repeat(2000) };
+    const error = await expectRejection(target.write(invalid), 'too-long');
+
+    expect(error.message).to.contain('4000 bytes');
+    expect(await readFile(path, 'utf8')).to.equal(before);
+    expect(parseCredentialFile(before).sessionToken).not.to.equal(undefined);
+  });
+
+  it('rejects null with a clear message', async () => {
+    const target = new FileTarget(join(tempDir(), 'credential'));
+
+    const error = await expectRejection(target.write(null as never), 'invalid-credentials');
+
+    expect(error.message).to.contain('received null');
+    expect(await readdir(tempDir())).to.deep.equal([]);
   });
 
   it('removes the temporary file when the rename fails', async () => {
