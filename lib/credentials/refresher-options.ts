@@ -1,3 +1,4 @@
+import { describeType } from './describe-type.js';
 import { DEFAULT_LEAD_SECONDS, DEFAULT_SAFETY_MARGIN_SECONDS } from './schedule.js';
 import type { CredentialSource, CredentialTarget } from './types.js';
 
@@ -10,6 +11,11 @@ export interface RefresherOptions {
   leadSeconds?: number;
   /** Back-off between failed refreshes, in milliseconds. Defaults 1000 and 30000 (at least the initial delay). */
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Time the source may take to return credentials, in milliseconds. A slower fetch counts as
+   * failed and is retried, and its late result is ignored. Default 30000.
+   */
+  fetchTimeoutMs?: number;
   /** Clock in milliseconds since the epoch, for tests. Default Date.now. */
   now?: () => number;
 }
@@ -21,6 +27,7 @@ export interface ResolvedOptions {
   leadSeconds: number;
   initialDelayMs: number;
   maxDelayMs: number;
+  fetchTimeoutMs: number;
   now: () => number;
 }
 
@@ -69,6 +76,7 @@ export function resolveRefresherOptions(options: RefresherOptions): ResolvedOpti
     leadSeconds: checkNumber('leadSeconds', options.leadSeconds, DEFAULT_LEAD_SECONDS, 0),
     initialDelayMs,
     maxDelayMs,
+    fetchTimeoutMs: checkNumber('fetchTimeoutMs', options.fetchTimeoutMs, 30_000, 1),
     now: options.now ?? Date.now,
   };
 }
@@ -82,7 +90,12 @@ function checkNumber(
   if (value === undefined) {
     return fallback;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
+  if (typeof value !== 'number') {
+    throw new TypeError(
+      `options.${name} must be a finite number >= ${minimum}, received ${describeType(value)}`,
+    );
+  }
+  if (!Number.isFinite(value) || value < minimum) {
     throw new TypeError(
       `options.${name} must be a finite number >= ${minimum}, received ${String(value)}`,
     );

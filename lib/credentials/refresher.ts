@@ -3,6 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 
 import { planRetry } from './backoff.js';
 import { CredentialError } from './errors.js';
+import { asProviderError, fetchCredentials } from './fetch-credentials.js';
 import { formatKvssinkExpiration, validateForKvssink } from './kvssink-file.js';
 import { redactKeyId, summarizeCredentials } from './redact.js';
 import {
@@ -138,7 +139,7 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
 
   async #fetchAndWrite(): Promise<CredentialSummary> {
     const attempt = this.#failures + 1;
-    const credentials = await this.#fetch();
+    const credentials = await fetchCredentials(this.#options.source, this.#options.fetchTimeoutMs);
     const fetchedAt = this.#options.now();
 
     validateForKvssink(credentials, new Date(fetchedAt));
@@ -181,29 +182,6 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
     }
 
     return summary;
-  }
-
-  async #fetch(): Promise<AwsCredentials> {
-    const identity = await this.#options.source({ forceRefresh: true });
-    if (identity === null || typeof identity !== 'object') {
-      throw new CredentialError(
-        'invalid-credentials',
-        'The credential provider returned no credentials',
-      );
-    }
-
-    // Copy only the four fields kvssink uses; providers may add others.
-    const credentials: AwsCredentials = {
-      accessKeyId: identity.accessKeyId,
-      secretAccessKey: identity.secretAccessKey,
-    };
-    if (identity.sessionToken !== undefined) {
-      credentials.sessionToken = identity.sessionToken;
-    }
-    if (identity.expiration !== undefined) {
-      credentials.expiration = identity.expiration;
-    }
-    return credentials;
   }
 
   #checkLongEnough(credentials: AwsCredentials, now: number): void {
@@ -343,22 +321,6 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
       this.#expiringTimer = undefined;
     }
   }
-}
-
-function asProviderError(error: unknown): CredentialError {
-  if (error instanceof CredentialError) {
-    return error;
-  }
-
-  const name = (error as Error)?.name ?? 'Error';
-  const message = String((error as Error)?.message ?? error).slice(0, 300);
-  return new CredentialError(
-    'provider-failed',
-    `The credential provider failed: ${name}: ${message}`,
-    {
-      cause: error,
-    },
-  );
 }
 
 function asWriteError(error: unknown, description: string): CredentialError {

@@ -211,6 +211,55 @@ describe('CredentialRefresher', () => {
     );
   });
 
+  it('times out a source that never settles', async () => {
+    const refresher = createRefresher({
+      source: () => new Promise<AwsCredentials>(() => undefined),
+      fetchTimeoutMs: 100,
+    });
+    const started = Date.now();
+
+    const error = await rejectionOf(refresher.start());
+
+    expect(error.code).to.equal('provider-failed');
+    expect(error.message).to.contain('timed out after 100 ms');
+    expect(Date.now() - started).to.be.at.least(90);
+  });
+
+  it('retries after a timeout and ignores the late result', async () => {
+    const first = fakeCredentials({ lifetimeSeconds: 3600 });
+    const late = fakeCredentials({ lifetimeSeconds: 3700 });
+    const retried = fakeCredentials({ lifetimeSeconds: 3650 });
+    let calls = 0;
+    const refresher = createRefresher({
+      source: async () => {
+        calls += 1;
+        if (calls === 2) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return late;
+        }
+        return calls === 1 ? first : retried;
+      },
+      fetchTimeoutMs: 100,
+      retry: { initialDelayMs: 20 },
+    });
+    await refresher.start();
+    const errors: RefresherErrorEvent[] = [];
+    refresher.on('error', (event) => errors.push(event));
+    const refreshed = nextEvent<RefreshedEvent>(refresher, 'refreshed');
+
+    const error = await rejectionOf(refresher.refresh());
+    await refreshed;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    expect(error.code).to.equal('provider-failed');
+    expect(error.message).to.contain('timed out after 100 ms');
+    expect(errors).to.have.length(1);
+    expect(calls).to.equal(3);
+    const parsed = parseCredentialFile(await readFile(join(tempDir(), 'credential'), 'utf8'));
+    expect(parsed.accessKeyId).to.equal(retried.accessKeyId);
+    expect(refresher.current?.expiration?.getTime()).to.equal(retried.expiration!.getTime());
+  });
+
   it('reports a lifetime too short for kvssink', async () => {
     const refresher = createRefresher({
       source: async () => fakeCredentials({ lifetimeSeconds: 45 }),
@@ -343,5 +392,11 @@ describe('CredentialRefresher', () => {
     expect(
       () => new CredentialRefresher({ source, targets: [target], retry: { initialDelayMs: 0 } }),
     ).to.throw(TypeError, /initialDelayMs/);
+    expect(
+      () => new CredentialRefresher({ source, targets: [target], leadSeconds: '5' as never }),
+    ).to.throw(TypeError, 'options.leadSeconds must be a finite number >= 0, received a string');
+    expect(
+      () => new CredentialRefresher({ source, targets: [target], fetchTimeoutMs: 0 }),
+    ).to.throw(TypeError, /fetchTimeoutMs/);
   });
 });
