@@ -3,6 +3,7 @@ export type CredentialErrorCode =
   | 'invalid-credentials'
   | 'expired'
   | 'expiring'
+  | 'expires-earlier'
   | 'too-long'
   | 'whitespace'
   | 'invalid-file'

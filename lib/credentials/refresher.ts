@@ -27,6 +27,13 @@ const log = createDebug('gst-kvs:credentials');
 // setTimeout fires at once for delays above 2^31 - 1 ms; refreshing early is harmless.
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
+/**
+ * Origin of a run, which sets the rule for new credentials. 'start' accepts any valid ones, and
+ * 'explicit' (refresh() and its retries) those that expire no earlier than the held ones.
+ * 'scheduled' accepts only credentials that satisfy kvssink's next read.
+ */
+type RunMode = 'start' | 'explicit' | 'scheduled';
+
 export interface RefreshedEvent {
   credentials: CredentialSummary;
   nextRefreshAt?: Date;
@@ -64,6 +71,13 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
   #nextRefreshAt: Date | undefined;
   #failures = 0;
   #inFlight: Promise<CredentialSummary> | undefined;
+  #inFlightMode: RunMode | undefined;
+  /** The pending retry continues a failed refresh() call, so it keeps that call's rule. */
+  #retryExplicit = false;
+  /** Lifetime used to plan refreshes of the held credentials. */
+  #lifetimeSeconds: number | undefined;
+  /** Expiration, in milliseconds, of the credentials that the last 'expiring' event was about. */
+  #expiringReportedFor: number | undefined;
   #refreshTimer: NodeJS.Timeout | undefined;
   #expiringTimer: NodeJS.Timeout | undefined;
 
@@ -90,6 +104,9 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
 
     this.#started = true;
     this.#plan = undefined;
+    this.#lifetimeSeconds = undefined;
+    this.#expiringReportedFor = undefined;
+    this.#retryExplicit = false;
     try {
       return await this.#run('start');
     } catch (error) {
@@ -99,12 +116,17 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
     }
   }
 
-  /** Fetches and writes now, rescheduling. A call while a refresh is running joins it. */
+  /**
+   * Fetches and writes now, then plans the next refresh from the new expiration. It accepts
+   * credentials that expire no earlier than the held ones, such as the same ones from a cache.
+   * Credentials that expire earlier reject with code 'expires-earlier' and are not retried.
+   * Other failures are retried with back-off. A call while a refresh is running joins it.
+   */
   refresh(): Promise<CredentialSummary> {
     if (!this.#started) {
       return Promise.reject(new Error('CredentialRefresher.refresh() needs start() first'));
     }
-    return this.#run('refresh');
+    return this.#run('explicit');
   }
 
   /** Clears the timers; idempotent. A refresh already running still completes. */
@@ -118,41 +140,54 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
     return { current: this.#current, nextRefreshAt: this.#nextRefreshAt, started: this.#started };
   }
 
-  #run(mode: 'start' | 'refresh'): Promise<CredentialSummary> {
+  #run(mode: RunMode): Promise<CredentialSummary> {
     if (this.#inFlight !== undefined) {
+      // A scheduled refresh rejects cached credentials that refresh() accepts, so a refresh()
+      // call that joined a failing scheduled refresh tries again under its own rule.
+      if (mode === 'explicit' && this.#inFlightMode === 'scheduled') {
+        return this.#inFlight.catch((error: unknown) => {
+          if (!this.#started) {
+            throw error;
+          }
+          return this.#run('explicit');
+        });
+      }
       return this.#inFlight;
     }
 
-    const run = this.#fetchAndWrite().catch((error: unknown) => {
+    const run = this.#fetchAndWrite(mode).catch((error: unknown) => {
       const credentialError = asProviderError(error);
-      if (mode === 'refresh') {
-        this.#handleFailure(credentialError);
+      if (mode !== 'start') {
+        this.#handleFailure(credentialError, mode);
       }
       throw credentialError;
     });
 
+    this.#inFlightMode = mode;
     this.#inFlight = run.finally(() => {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
   }
 
-  async #fetchAndWrite(): Promise<CredentialSummary> {
+  async #fetchAndWrite(mode: RunMode): Promise<CredentialSummary> {
     const attempt = this.#failures + 1;
     const credentials = await fetchCredentials(this.#options.source, this.#options.fetchTimeoutMs);
     const fetchedAt = this.#options.now();
 
     validateForKvssink(credentials, new Date(fetchedAt));
-    this.#checkLongEnough(credentials, fetchedAt);
+    this.#checkExpiration(credentials, fetchedAt, mode);
     await this.#writeAll(credentials);
 
     const summary = summarizeCredentials(credentials);
     const expiration = credentials.expiration;
     const lifetimeSeconds =
-      expiration === undefined ? undefined : (expiration.getTime() - fetchedAt) / 1000;
+      expiration === undefined ? undefined : this.#lifetimeOf(expiration, fetchedAt);
 
     this.#current = summary;
     this.#failures = 0;
+    this.#retryExplicit = false;
+    this.#lifetimeSeconds = lifetimeSeconds;
     this.#clearTimers();
     this.#plan = undefined;
     this.#nextRefreshAt = undefined;
@@ -184,10 +219,28 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
     return summary;
   }
 
-  #checkLongEnough(credentials: AwsCredentials, now: number): void {
+  #checkExpiration(credentials: AwsCredentials, now: number, mode: RunMode): void {
     const plan = this.#plan;
     const expiration = credentials.expiration;
-    if (plan === undefined || expiration === undefined || isLongEnough(expiration, plan, now)) {
+    if (plan === undefined || expiration === undefined) {
+      return;
+    }
+
+    // Credentials that expire no earlier than the held ones never leave kvssink's next read
+    // worse off, and the next refresh is planned from their expiration.
+    if (mode === 'explicit') {
+      if (roundDownToSecond(expiration) >= plan.heldExpiration.getTime()) {
+        return;
+      }
+      throw new CredentialError(
+        'expires-earlier',
+        `The credential provider returned credentials ${redactKeyId(credentials.accessKeyId)} that ` +
+          `expire at ${formatKvssinkExpiration(expiration)}, earlier than the credentials in place ` +
+          `(${formatKvssinkExpiration(plan.heldExpiration)}), so refresh() kept the credentials in place`,
+      );
+    }
+
+    if (isLongEnough(expiration, plan, now)) {
       return;
     }
 
@@ -211,10 +264,22 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
     }
   }
 
+  // Credentials with the held expiration are most likely the held ones from a cache, and for
+  // those the expiration minus the fetch time understates the lifetime the provider gives.
+  #lifetimeOf(expiration: Date, fetchedAt: number): number {
+    const measured = (expiration.getTime() - fetchedAt) / 1000;
+    const sameExpiration = roundDownToSecond(expiration) === this.#plan?.heldExpiration.getTime();
+
+    if (sameExpiration && this.#lifetimeSeconds !== undefined) {
+      return Math.max(measured, this.#lifetimeSeconds);
+    }
+    return measured;
+  }
+
   #scheduleFrom(expiration: Date, lifetimeSeconds: number): RefreshPlan {
     // Plan from the expiration kvssink reads, which the file rounds down to whole seconds.
     const plan = planRefresh({
-      expiration: new Date(Math.floor(expiration.getTime() / 1000) * 1000),
+      expiration: new Date(roundDownToSecond(expiration)),
       lifetimeSeconds,
       now: this.#options.now(),
       safetyMarginSeconds: this.#options.safetyMarginSeconds,
@@ -244,12 +309,17 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
     this.#nextRefreshAt = at;
     this.#refreshTimer = setTimeout(() => {
       this.#refreshTimer = undefined;
-      this.#run('refresh').catch(() => undefined);
+      this.#run(this.#retryExplicit ? 'explicit' : 'scheduled').catch(() => undefined);
     }, delay);
     this.#refreshTimer.unref();
   }
 
-  #handleFailure(error: CredentialError): void {
+  #handleFailure(error: CredentialError, mode: 'explicit' | 'scheduled'): void {
+    if (error.code === 'expires-earlier') {
+      this.#keepSchedule(error);
+      return;
+    }
+
     this.#failures += 1;
     const attempt = this.#failures;
 
@@ -265,6 +335,8 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
     let retryAt: Date | undefined;
     if (this.#started) {
       retryAt = retry.retryAt;
+      // A retry of refresh() keeps its rule, so cached credentials end the retries.
+      this.#retryExplicit = mode === 'explicit';
       this.#scheduleRefresh(retryAt);
     }
 
@@ -277,11 +349,39 @@ export class CredentialRefresher extends EventEmitter<RefresherEvents> {
     this.emit('error', { error, attempt, retryAt, fatal: retry.fatal });
   }
 
+  // Earlier credentials from refresh() are not retried, because the provider would most likely
+  // return them again. The held credentials and their planned refresh stay in place.
+  #keepSchedule(error: CredentialError): void {
+    this.#retryExplicit = false;
+    const plan = this.#plan;
+    const now = this.#options.now();
+
+    // A retry of refresh() replaced the planned refresh, so it is planned again.
+    if (this.#started && this.#refreshTimer === undefined && plan !== undefined) {
+      this.#scheduleRefresh(new Date(Math.max(plan.refreshAt.getTime(), now)));
+    }
+
+    const retryAt = this.#started ? this.#nextRefreshAt : undefined;
+    const fatal = plan !== undefined && now >= plan.deadline.getTime();
+    log(
+      'refresh() got credentials that expire earlier; next refresh %s',
+      retryAt?.toISOString() ?? 'none',
+    );
+    this.emit('error', { error, attempt: this.#failures + 1, retryAt, fatal });
+  }
+
   #onDeadline(plan: RefreshPlan): void {
     this.#expiringTimer = undefined;
     if (this.#plan !== plan || this.#current === undefined) {
       return;
     }
+
+    // refresh() may write the held credentials again, which plans anew from the same expiration.
+    const expiration = plan.heldExpiration.getTime();
+    if (expiration === this.#expiringReportedFor) {
+      return;
+    }
+    this.#expiringReportedFor = expiration;
 
     const expiresInSeconds = Math.round(
       (plan.heldExpiration.getTime() - this.#options.now()) / 1000,
@@ -336,4 +436,8 @@ function asWriteError(error: unknown, description: string): CredentialError {
       cause: error,
     },
   );
+}
+
+function roundDownToSecond(date: Date): number {
+  return Math.floor(date.getTime() / 1000) * 1000;
 }

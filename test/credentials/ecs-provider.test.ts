@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
+  CredentialError,
   CredentialRefresher,
   FileTarget,
   credentialSourceFromSpec,
@@ -143,31 +144,49 @@ describe('refresher with the ECS container provider', () => {
     expect(errors[0].error.message).to.match(/Timeout/i);
   });
 
-  it('rejects repeated cached credentials', async () => {
-    await createRefresher({ initialDelayMs: 60_000 }).start();
+  it('rejects repeated cached credentials on schedule', async function () {
+    this.timeout(5_000);
+    // With 32 s credentials and a 28 s margin the scheduled refresh comes within 1 s of start.
+    server.lifetimeSeconds = 32;
+    await createRefresher({ safetyMarginSeconds: 28, initialDelayMs: 60_000 }).start();
     const errorEvent = new Promise<RefresherErrorEvent>((resolve) =>
       refresher!.once('error', resolve),
     );
 
     server.repeatLast(1);
-    await refresher!.refresh().catch(() => undefined);
     const event = await errorEvent;
 
     expect(event.error.code).to.equal('expiring');
-    expect(event.fatal).to.equal(false);
+    expect(event.error.message).to.contain('cached');
+    expect(server.requests).to.have.length(2);
+  });
+
+  it('accepts repeated cached credentials on refresh()', async () => {
+    await createRefresher({ initialDelayMs: 60_000 }).start();
+    const errors: RefresherErrorEvent[] = [];
+    refresher!.on('error', (event) => errors.push(event));
+
+    server.repeatLast(1);
+    const summary = await refresher!.refresh();
+
+    expect(summary.accessKeyId).to.equal(redactKeyId(server.issued[0].accessKeyId));
+    expect(errors).to.deep.equal([]);
+    expect(server.requests).to.have.length(2);
   });
 
   it('names key ids only redacted in errors', async () => {
     await createRefresher({ initialDelayMs: 60_000 }).start();
-    const errorEvent = new Promise<RefresherErrorEvent>((resolve) =>
-      refresher!.once('error', resolve),
-    );
 
-    server.repeatLast(1);
-    await refresher!.refresh().catch(() => undefined);
-    const { error } = await errorEvent;
-    const keyId = server.issued[0].accessKeyId;
+    // Credentials that expire earlier than the held ones make refresh() reject.
+    server.lifetimeSeconds = 60;
+    const error = (await refresher!.refresh().then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as CredentialError;
+    recordEmitted(error);
+    const keyId = server.issued[1].accessKeyId;
 
+    expect(error.code).to.equal('expires-earlier');
     expect(error.message).to.contain(redactKeyId(keyId));
     expect(error.message).not.to.contain(keyId);
   });

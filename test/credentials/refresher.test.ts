@@ -186,29 +186,173 @@ describe('CredentialRefresher', () => {
     expect(Date.now() - started).to.be.at.least(20 + 40);
   });
 
-  it('rejects cached credentials that expire too soon', async () => {
-    const first = fakeCredentials({ lifetimeSeconds: 3600 });
+  it('rejects cached credentials on schedule', async function () {
+    this.timeout(5_000);
+    const first = fakeCredentials({ lifetimeSeconds: 32 });
     let next: AwsCredentials = first;
+    let calls = 0;
     const refresher = createRefresher({
-      source: async () => next,
-      retry: { initialDelayMs: 60_000 },
+      source: async () => {
+        calls += 1;
+        return next;
+      },
+      // The deadline, E - 3 s - 29 s, is at most 1 s after start, and the refresh comes then.
+      safetyMarginSeconds: 29,
+      retry: { initialDelayMs: 300 },
     });
     await refresher.start();
     const before = await readFile(join(tempDir(), 'credential'), 'utf8');
     const errorEvent = nextEvent<RefresherErrorEvent>(refresher, 'error');
 
-    const error = await rejectionOf(refresher.refresh());
+    const event = await errorEvent;
 
-    expect(error.code).to.equal('expiring');
-    expect(error.message).to.contain('cached');
-    expect((await errorEvent).fatal).to.equal(false);
+    expect(calls).to.equal(2);
+    expect(event.error.code).to.equal('expiring');
+    expect(event.error.message).to.contain('cached');
+    expect(event.retryAt).not.to.equal(undefined);
     expect(await readFile(join(tempDir(), 'credential'), 'utf8')).to.equal(before);
 
-    next = fakeCredentials({ lifetimeSeconds: 3700 });
+    next = fakeCredentials({ lifetimeSeconds: 60 });
+    const refreshed = await nextEvent<RefreshedEvent>(refresher, 'refreshed');
+    expect(refreshed.attempt).to.equal(2);
+    expect(
+      parseCredentialFile(await readFile(join(tempDir(), 'credential'), 'utf8')).accessKeyId,
+    ).to.equal(next.accessKeyId);
+  });
+
+  it('refresh() accepts the held credentials again', async () => {
+    const credentials = fakeCredentials({ lifetimeSeconds: 3600 });
+    let calls = 0;
+    const refresher = createRefresher({
+      source: async () => {
+        calls += 1;
+        return credentials;
+      },
+      retry: { initialDelayMs: 20 },
+    });
+    await refresher.start();
+    const plannedAt = refresher.nextRefreshAt!.getTime();
+    const errors: RefresherErrorEvent[] = [];
+    refresher.on('error', (event) => errors.push(event));
+    const refreshed = nextEvent<RefreshedEvent>(refresher, 'refreshed');
+
     const summary = await refresher.refresh();
-    expect(summary.accessKeyId).to.equal(
-      `${next.accessKeyId.slice(0, 4)}…${next.accessKeyId.slice(-4)}`,
-    );
+    const event = await refreshed;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(summary.expiration?.getTime()).to.equal(credentials.expiration!.getTime());
+    expect(calls).to.equal(2);
+    expect(errors).to.deep.equal([]);
+    expect(event.lifetimeSeconds).to.be.within(3599, 3601);
+    expect(refresher.nextRefreshAt!.getTime()).to.be.within(plannedAt - 30_000, plannedAt + 30_000);
+  });
+
+  it('refresh() writes later credentials', async () => {
+    let next = fakeCredentials({ lifetimeSeconds: 3600 });
+    const refresher = createRefresher({ source: async () => next });
+    await refresher.start();
+
+    next = fakeCredentials({ lifetimeSeconds: 3601 });
+    await refresher.refresh();
+
+    const parsed = parseCredentialFile(await readFile(join(tempDir(), 'credential'), 'utf8'));
+    expect(parsed.accessKeyId).to.equal(next.accessKeyId);
+  });
+
+  it('refresh() rejects earlier credentials once', async () => {
+    let next = fakeCredentials({ lifetimeSeconds: 3600 });
+    let calls = 0;
+    const refresher = createRefresher({
+      source: async () => {
+        calls += 1;
+        return next;
+      },
+      retry: { initialDelayMs: 20 },
+    });
+    await refresher.start();
+    const before = await readFile(join(tempDir(), 'credential'), 'utf8');
+    const plannedAt = refresher.nextRefreshAt;
+    const errors: RefresherErrorEvent[] = [];
+    refresher.on('error', (event) => errors.push(event));
+
+    next = fakeCredentials({ lifetimeSeconds: 3500 });
+    const error = await rejectionOf(refresher.refresh());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(error.code).to.equal('expires-earlier');
+    expect(error.message).to.contain('earlier than the credentials in place');
+    expect(error.message).to.contain(`${next.accessKeyId.slice(0, 4)}…`);
+    expect(error.message).not.to.contain(next.accessKeyId);
+    expect(calls).to.equal(2);
+    expect(errors).to.have.length(1);
+    expect(errors[0].fatal).to.equal(false);
+    expect(errors[0].retryAt).to.equal(plannedAt);
+    expect(refresher.nextRefreshAt).to.equal(plannedAt);
+    expect(await readFile(join(tempDir(), 'credential'), 'utf8')).to.equal(before);
+  });
+
+  it('retries refresh() under its own rule', async () => {
+    // After two failures the source returns the held credentials from its cache, which a
+    // retry of refresh() accepts and a scheduled refresh would not.
+    const credentials = fakeCredentials({ lifetimeSeconds: 3600 });
+    let failuresLeft = 0;
+    let calls = 0;
+    const refresher = createRefresher({
+      source: async () => {
+        calls += 1;
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error('injected failure');
+        }
+        return credentials;
+      },
+      retry: { initialDelayMs: 20 },
+    });
+    await refresher.start();
+    const errors: RefresherErrorEvent[] = [];
+    refresher.on('error', (event) => errors.push(event));
+    const refreshed = nextEvent<RefreshedEvent>(refresher, 'refreshed');
+
+    failuresLeft = 2;
+    await rejectionOf(refresher.refresh());
+    const event = await refreshed;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(event.attempt).to.equal(3);
+    expect(calls).to.equal(4);
+    expect(errors.map((e) => e.error.code)).to.deep.equal(['provider-failed', 'provider-failed']);
+    expect(refresher.nextRefreshAt!.getTime() - Date.now()).to.be.above(3_000_000);
+  });
+
+  it('refresh() retries after a joined failure', async function () {
+    this.timeout(5_000);
+    const credentials = fakeCredentials({ lifetimeSeconds: 32 });
+    let calls = 0;
+    let onScheduledCall: () => void = () => undefined;
+    const scheduledCall = new Promise<void>((resolve) => (onScheduledCall = resolve));
+    const refresher = createRefresher({
+      source: async () => {
+        calls += 1;
+        if (calls === 2) {
+          onScheduledCall();
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return credentials;
+      },
+      safetyMarginSeconds: 29,
+      retry: { initialDelayMs: 60_000 },
+    });
+    await refresher.start();
+    const errors: RefresherErrorEvent[] = [];
+    refresher.on('error', (event) => errors.push(event));
+
+    await scheduledCall;
+    const summary = await refresher.refresh();
+
+    expect(summary.expiration?.getTime()).to.equal(credentials.expiration!.getTime());
+    expect(calls).to.be.at.least(3);
+    expect(errors[0].error.code).to.equal('expiring');
+    expect(errors[0].error.message).to.contain('cached');
   });
 
   it('times out a source that never settles', async () => {
@@ -304,6 +448,35 @@ describe('CredentialRefresher', () => {
     expect(expiringCount).to.equal(1);
     expect(errors.map((e) => e.fatal)).to.deep.equal([true, true]);
     expect(errors[1].error.code).to.equal('provider-failed');
+  });
+
+  it('emits expiring once per expiration', async function () {
+    this.timeout(5_000);
+    const credentials = fakeCredentials({ lifetimeSeconds: 32 });
+    let calls = 0;
+    const refresher = createRefresher({
+      // Scheduled refreshes fail, and the third call, from refresh(), returns the held set.
+      source: async () => {
+        calls += 1;
+        if (calls === 1 || calls === 3) {
+          return credentials;
+        }
+        throw new Error('injected failure');
+      },
+      safetyMarginSeconds: 29,
+      retry: { initialDelayMs: 60_000 },
+    });
+    let expiringCount = 0;
+    refresher.on('expiring', () => (expiringCount += 1));
+    const expiring = nextEvent(refresher, 'expiring');
+
+    await refresher.start();
+    await expiring;
+    await refresher.refresh();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(calls).to.equal(4);
+    expect(expiringCount).to.equal(1);
   });
 
   it('reports a failing target', async () => {
