@@ -8,7 +8,7 @@ export const ExitCode = {
   usage: 2,
   /** The first credentials could not be fetched or written, or kvssink would ignore them. */
   credentials: 3,
-  /** Stopped without EOS: the EOS timeout passed, or a second signal arrived. */
+  /** Stopped without EOS: the EOS timeout passed, a signal came before PLAYING, or a second one. */
   stoppedWithoutEos: 4,
 } as const;
 
@@ -22,4 +22,16 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  credentials error: the first credentials could not be fetched or written, or
      kvssink would ignore the credential file (access-key, iot-certificate or
      AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY set)
-  4  stopped without EOS: no EOS within --eos-timeout, or a second signal`;
+  4  stopped without EOS: no EOS within --eos-timeout, a signal before PLAYING,
+     or a second signal`;
+
+/** Help text listing the demo's exit codes, shared by `demo --help` and docs/cli.md. */
+export const DEMO_EXIT_CODES_HELP = `Exit codes:
+  0  demo passed: EOS reached, at least one fragment, no gap, every fragment signed
+     with a valid key
+  1  demo failed: no fragment, a gap, a fragment signed with an expired key, or a
+     pipeline error
+  2  usage error (with --stream: the real kvssink is not installed)
+  3  credentials error, for example --lifetime under 30 s: kvssink needs 30 s left
+  4  stopped without EOS: no EOS within --eos-timeout, a signal before PLAYING, or a
+     second signal`;
