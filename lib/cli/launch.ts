@@ -13,7 +13,7 @@ export interface LaunchOptions {
   json?: boolean;
   verbose?: boolean;
   eosTimeout: number;
-  playTimeout?: number;
+  playTimeout: number;
   credentials?: string;
   credentialFile?: string;
   kvsLogLevel?: KvsLogLevel;
@@ -78,7 +78,8 @@ function buildOptions(options: LaunchOptions, source: CredentialSource | undefin
     credentialFile: options.credentialFile,
     log: { level: options.kvsLogLevel, file: options.kvsLogFile },
     stopStreamTimeoutSeconds: options.stopStreamTimeout,
-    playTimeoutMs: options.playTimeout === undefined ? undefined : options.playTimeout * 1000,
+    // Pipeline takes whole milliseconds; --play-timeout may have a fraction.
+    playTimeoutMs: Math.ceil(options.playTimeout * 1000),
     environmentCredentials: options.removeEnvCredentials
       ? ('remove' as const)
       : ('reject' as const),

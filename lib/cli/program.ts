@@ -4,8 +4,9 @@ import { credentialSourceFromSpec } from '../credentials/index.js';
 import { KVS_LOG_LEVELS } from '../kvs/log-config.js';
 import { checkCredentialFile } from './credentials-check.js';
 import { runDemoCommand } from './demo-command.js';
-import { EXIT_CODES_HELP } from './exit-codes.js';
+import { DEMO_EXIT_CODES_HELP, EXIT_CODES_HELP } from './exit-codes.js';
 import { launch, type LaunchOptions } from './launch.js';
+import { parsePositiveSeconds, parseStopStreamTimeout } from './parse-seconds.js';
 
 /** Builds the gst-kvs command line. Actions set process.exitCode. */
 export function buildProgram(): Command {
@@ -32,11 +33,17 @@ function addLaunchCommand(program: Command): void {
     .argument('<description...>', 'pipeline description; put -- before it')
     .option('--json', 'print one JSON object per line on standard output')
     .option('--verbose', "print every element's state changes, debug strings, all fragment acks")
-    .option('--eos-timeout <seconds>', 'wait this long for EOS after a signal', parsePositive, 10)
+    .option(
+      '--eos-timeout <seconds>',
+      'after a signal, wait this long for EOS (or, before PLAYING, for the pipeline to stop)',
+      parsePositiveSeconds,
+      10,
+    )
     .option(
       '--play-timeout <seconds>',
       'fail if PLAYING is not reached in this time',
-      parsePositive,
+      parsePositiveSeconds,
+      30,
     )
     .option(
       '--credentials <source>',
@@ -60,7 +67,7 @@ function addLaunchCommand(program: Command): void {
     .option(
       '--stop-stream-timeout <seconds>',
       "kvssink's wait for the last acknowledgements at stop, unless the description sets it",
-      parseNonNegativeInteger,
+      parseStopStreamTimeout,
       10,
     )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
@@ -88,37 +95,28 @@ function addDemoCommand(program: Command): void {
     .description(
       'Stream to the kvssink TEST ELEMENT with rotating credentials from a local endpoint; nothing is uploaded',
     )
-    .option('--duration <seconds>', 'send EOS after this many seconds', parsePositive, 60)
-    .option('--lifetime <seconds>', 'lifetime of each fake credential', parsePositive, 90)
+    .option('--duration <seconds>', 'send EOS after this many seconds', parsePositiveSeconds, 60)
+    .option(
+      '--lifetime <seconds>',
+      'lifetime of each fake credential; kvssink rejects less than 30',
+      parsePositiveSeconds,
+      90,
+    )
     .option('--json', 'print one JSON object per line on standard output')
-    .option('--eos-timeout <seconds>', 'wait this long for EOS at the end', parsePositive, 10)
+    .option(
+      '--eos-timeout <seconds>',
+      'wait this long for EOS at the end',
+      parsePositiveSeconds,
+      10,
+    )
     .option(
       '--stream <name>',
       'stream to your own Kinesis video stream with the real kvssink and your AWS credentials',
     )
-    .addHelpText(
-      'after',
-      '\nExit code 0 when every fragment was signed with a valid key and no fragment is missing.',
-    )
+    .addHelpText('after', `\n${DEMO_EXIT_CODES_HELP}`)
     .action(async (options) => {
       process.exitCode = await runDemoCommand(options);
     });
-}
-
-function parsePositive(value: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) {
-    throw new InvalidArgumentError(`expected a positive number of seconds, got "${value}"`);
-  }
-  return number;
-}
-
-function parseNonNegativeInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) {
-    throw new InvalidArgumentError(`expected a whole number of seconds, got "${value}"`);
-  }
-  return number;
 }
 
 function parseCredentialSpec(value: string): string {
