@@ -1,29 +1,25 @@
-import { readFile } from 'node:fs/promises';
-
 import { parseCredentialFile, redactKeyId } from '../credentials/index.js';
 import { formatStatus } from '../kvs/fragment-ack.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { formatDuration } from './output.js';
-
-// kvssink's status for a credential file it cannot open.
-const STATUS_MISSING_FILE = 0x15000022;
+import { readCredentialFile } from './read-credential-file.js';
 
 /**
  * Runs `gst-kvs credentials check FILE`: reads the file as kvssink would and prints whether
- * kvssink accepts it. Prints the key id only redacted, never a secret.
+ * kvssink accepts it. Prints the key id only redacted, never a secret. Returns 0 when kvssink
+ * accepts the file, and 1 when it would not, including when the path is not a regular file.
  */
 export async function checkCredentialFile(path: string): Promise<ExitCodeValue> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    process.stdout.write(
-      `invalid for kvssink: cannot read ${path}: ${code} (kvssink status ${formatStatus(STATUS_MISSING_FILE)})\n`,
-    );
+  const file = await readCredentialFile(path);
+  if (!file.ok) {
+    const status =
+      file.status === undefined ? '' : ` (kvssink status ${formatStatus(file.status)})`;
+    process.stdout.write(`invalid for kvssink: ${file.problem}${status}\n`);
     return ExitCode.pipelineError;
   }
 
+  // NOTE: the parser takes text, so bytes that are not UTF-8 reach it as U+FFFD characters.
+  const text = file.bytes.toString('utf8');
   try {
     const now = new Date();
     const parsed = parseCredentialFile(text, now);
