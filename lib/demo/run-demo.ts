@@ -1,6 +1,6 @@
 import { fromContainerMetadata } from '@aws-sdk/credential-providers';
 
-import { ExitCode, type ExitCodeValue } from '../cli/exit-codes.js';
+import type { ExitCodeValue } from '../cli/exit-codes.js';
 import type { Output } from '../cli/output.js';
 import { printPipelineEvents } from '../cli/print-events.js';
 import { runSession } from '../cli/session.js';
@@ -9,6 +9,7 @@ import { KvsPipeline } from '../kvs/kvs-pipeline.js';
 import { useTestElement } from '../kvs/test-element.js';
 import { startDemoCredentialServer } from './credential-server.js';
 import { demoDescription } from './demo-description.js';
+import { judgeDemo } from './demo-verdict.js';
 import { printRotations } from './print-rotations.js';
 
 export interface DemoOptions {
@@ -21,8 +22,7 @@ export interface DemoOptions {
 /**
  * Runs the demo against the kvssink test element: a loopback ECS-style endpoint issues
  * short-lived fake credentials, the real fromContainerMetadata() provider fetches them, and
- * KvsPipeline keeps the element's credential file fresh. Returns 0 only when every fragment
- * was signed with a valid key, none is missing and nothing failed.
+ * KvsPipeline keeps the element's credential file fresh. Returns the exit code of judgeDemo().
  */
 export async function runDemo(options: DemoOptions): Promise<ExitCodeValue> {
   const { output } = options;
@@ -67,13 +67,7 @@ export async function runDemo(options: DemoOptions): Promise<ExitCodeValue> {
     });
 
     const summary = ledger.summary();
-    const passed =
-      outcome.code === ExitCode.eos && summary.gaps === 0 && summary.expiredKeySignatures === 0;
-    const code = passed
-      ? ExitCode.eos
-      : outcome.code === ExitCode.eos
-        ? ExitCode.pipelineError
-        : outcome.code;
+    const verdict = judgeDemo(outcome, summary);
     const keys = summary.keys.map(redactKeyId);
     output.event(
       'summary',
@@ -83,8 +77,12 @@ export async function runDemo(options: DemoOptions): Promise<ExitCodeValue> {
         `${outcome.reason}`,
       { ...summary, keys, credentialsIssued: server.issued, reason: outcome.reason },
     );
-    output.event('exit', `exit ${code}: ${passed ? 'demo passed' : 'demo failed'}`, { code });
-    return code;
+    output.event('exit', `exit ${verdict.code}: ${verdict.text}`, {
+      code: verdict.code,
+      passed: verdict.passed,
+      reason: verdict.text,
+    });
+    return verdict.code;
   } finally {
     await server.close();
   }
