@@ -105,7 +105,7 @@ function addDemoCommand(program: Command): void {
     .option('--json', 'print one JSON object per line on standard output')
     .option(
       '--eos-timeout <seconds>',
-      'wait this long for EOS at the end',
+      'wait this long for EOS at the end or after a signal',
       parsePositiveSeconds,
       10,
     )
