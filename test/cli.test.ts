@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +11,14 @@ import {
   startDemoCredentialServer,
   type DemoCredentialServer,
 } from '../lib/demo/credential-server.js';
+import { judgeDemo } from '../lib/demo/demo-verdict.js';
 import { capturedOutput, cliEnvironment, runCli, startCli } from './helpers/cli.js';
 
 const LINE = /^\d{2}:\d{2}:\d{2}\.\d{3} \S/;
+
+// identity's sleep keeps the change to PLAYING from completing (observed with GStreamer
+// 1.22), so a signal arrives while the session is still starting.
+const STUCK_BEFORE_PLAYING = 'videotestsrc is-live=true ! identity sleep-time=3000000 ! fakesink';
 
 const KVS_SOURCE = [
   'videotestsrc is-live=true',
@@ -146,7 +152,90 @@ describe('gst-kvs CLI', function () {
     it('exits 2 on an invalid option', async () => {
       const result = await runCli(['launch', '--eos-timeout', 'soon', '--', 'fakesrc ! fakesink']);
       expect(result.code).to.equal(2);
-      expect(result.stderr).to.include('expected a positive number of seconds');
+      expect(result.stderr).to.include("option '--eos-timeout <seconds>' argument 'soon'");
+      expect(result.stderr).to.include('Expected a number of seconds greater than 0');
+    });
+
+    it('rejects seconds options out of range', async () => {
+      const cases: Array<{ args: string[]; option: string; value: string; range: string }> = [
+        {
+          args: ['launch', '--eos-timeout', '3000000'],
+          option: '--eos-timeout',
+          value: '3000000',
+          range: 'at most 2147483',
+        },
+        {
+          args: ['launch', '--eos-timeout=-1'],
+          option: '--eos-timeout',
+          value: '-1',
+          range: 'greater than 0',
+        },
+        {
+          args: ['launch', '--play-timeout', '1e9'],
+          option: '--play-timeout',
+          value: '1e9',
+          range: 'at most 2147483',
+        },
+        {
+          args: ['launch', '--play-timeout', '0'],
+          option: '--play-timeout',
+          value: '0',
+          range: 'greater than 0',
+        },
+        {
+          args: ['launch', '--stop-stream-timeout', '1.5'],
+          option: '--stop-stream-timeout',
+          value: '1.5',
+          range: 'from 0 to 2147478',
+        },
+        {
+          args: ['demo', '--duration', '3000000'],
+          option: '--duration',
+          value: '3000000',
+          range: 'at most 2147483',
+        },
+        {
+          args: ['demo', '--lifetime', 'Infinity'],
+          option: '--lifetime',
+          value: 'Infinity',
+          range: 'at most 2147483',
+        },
+        {
+          args: ['demo', '--eos-timeout', 'NaN'],
+          option: '--eos-timeout',
+          value: 'NaN',
+          range: 'greater than 0',
+        },
+      ];
+      for (const { args, option, value, range } of cases) {
+        const words = args[0] === 'launch' ? [...args, '--', 'fakesrc ! fakesink'] : args;
+        const result = await runCli(words);
+        const label = args.join(' ');
+        expect(result.code, label).to.equal(2);
+        expect(result.stderr, label).to.include(`option '${option} <seconds>' argument '${value}'`);
+        expect(result.stderr, label).to.include(range);
+        expect(result.stderr, label).to.not.include('TimeoutOverflowWarning');
+      }
+    });
+
+    it('prints no JSON for a usage error', async () => {
+      const result = await runCli([
+        'launch',
+        '--json',
+        '--eos-timeout',
+        '0',
+        '--',
+        'fakesrc ! fakesink',
+      ]);
+      expect(result.code).to.equal(2);
+      expect(result.stdout).to.equal('');
+      expect(result.stderr).to.include("option '--eos-timeout <seconds>' argument '0'");
+    });
+
+    it('shows the --play-timeout default in help', async () => {
+      const result = await runCli(['launch', '--help']);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.match(/--play-timeout <seconds>[^-]*\(default: 30\)/);
     });
 
     it('warns about --credentials without kvssink', async () => {
@@ -206,7 +295,74 @@ describe('gst-kvs CLI', function () {
       const result = await run.result;
       expect(result.code, result.stdout + result.stderr).to.equal(4);
       expect(Date.now() - second).to.be.below(5000);
-      expect(result.stdout).to.include('SIGTERM received again: stopping now');
+      expect(result.stdout).to.include('exit 4: SIGTERM received again: stopped without EOS');
+    });
+
+    it('stops at once on a signal before PLAYING', async () => {
+      const run = startCli([
+        'launch',
+        '--eos-timeout',
+        '1',
+        '--play-timeout',
+        '15',
+        '--',
+        STUCK_BEFORE_PLAYING,
+      ]);
+      await run.waitForOutput('ready -> paused');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const signalled = Date.now();
+      run.child.kill('SIGINT');
+      const result = await run.result;
+      expect(result.code, result.stdout + result.stderr).to.equal(4);
+      expect(Date.now() - signalled).to.be.below(5000);
+      expect(result.stdout).to.include('SIGINT received before PLAYING: stopping the pipeline');
+      expect(result.stdout).to.include('exit 4: SIGINT received before PLAYING');
+      expect(result.stderr).to.not.include('timed out');
+    });
+
+    it('exits at once on a second signal before PLAYING', async () => {
+      const run = startCli(['launch', '--eos-timeout', '30', '--', STUCK_BEFORE_PLAYING]);
+      await run.waitForOutput('ready -> paused');
+      run.child.kill('SIGINT');
+      await run.waitForOutput('received before PLAYING');
+      const second = Date.now();
+      run.child.kill('SIGINT');
+      const result = await run.result;
+      expect(result.code, result.stdout + result.stderr).to.equal(4);
+      expect(Date.now() - second).to.be.below(5000);
+      expect(result.stdout).to.include('exit 4: SIGINT received again: stopped without EOS');
+    });
+
+    it('removes its files after a signal during the credential fetch', async () => {
+      // credential_process runs for 3 s, so the signal arrives during the first fetch.
+      const home = join(directory, 'slow-process');
+      const temporary = join(home, 'tmp');
+      await mkdir(temporary, { recursive: true });
+      await writeFile(join(home, 'config'), '[default]\ncredential_process = sleep 3\n');
+      const env = cliEnvironment({
+        TMPDIR: temporary,
+        AWS_CONFIG_FILE: join(home, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+      });
+      const run = startCli(
+        [
+          'launch',
+          '--credentials',
+          'process',
+          '--',
+          ...`${KVS_SOURCE} kvssink name=kvs stream-name=slow`.split(' '),
+        ],
+        env,
+      );
+      await run.waitForOutput('pipeline pipeline');
+      // The start line comes just before the signal handlers are installed.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      run.child.kill('SIGINT');
+      const result = await run.result;
+      expect(result.code, result.stdout + result.stderr).to.equal(4);
+      expect(result.stdout).to.include('exit 4: SIGINT received before PLAYING');
+      expect(result.stderr).to.not.include('credentials error');
+      expect(await readdir(temporary)).to.deep.equal([]);
     });
 
     it('streams to kvssink with credentials from an ECS endpoint', async function () {
@@ -317,6 +473,30 @@ describe('gst-kvs CLI', function () {
       expect(result.stdout).to.match(/^invalid for kvssink: /);
     });
 
+    it('rejects a FIFO without blocking', async () => {
+      const fifo = join(directory, 'fifo');
+      const mkfifo = spawnSync('mkfifo', [fifo]);
+      expect(mkfifo.status, String(mkfifo.stderr)).to.equal(0);
+      const result = await runCli(['credentials', 'check', fifo]);
+      expect(result.code).to.equal(1);
+      expect(result.stdout).to.include('is a FIFO; kvssink needs a regular file');
+    });
+
+    it('rejects a directory', async () => {
+      const result = await runCli(['credentials', 'check', directory]);
+      expect(result.code).to.equal(1);
+      expect(result.stdout).to.include('is a directory; kvssink needs a regular file');
+    });
+
+    it('reports the byte size of a binary file', async () => {
+      const file = join(directory, 'binary');
+      await writeFile(file, randomBytes(20_000));
+      const result = await runCli(['credentials', 'check', file]);
+      expect(result.code).to.equal(1);
+      expect(result.stdout).to.include('The credential file is 20000 bytes');
+      expect(result.stdout).to.include('0x15000023');
+    });
+
     it('rejects a missing file with its status', async () => {
       const result = await runCli(['credentials', 'check', join(directory, 'missing')]);
       expect(result.code).to.equal(1);
@@ -336,6 +516,34 @@ describe('gst-kvs CLI', function () {
       expect(result.stdout).to.match(
         /summary: \d+ fragments, 0 rotations, 1 keys used \(ASIA…0001\), 0 gaps/,
       );
+    });
+
+    it('exits 3 when --lifetime is under 30 s', async () => {
+      const result = await runCli(['demo', '--lifetime', '10', '--duration', '5']);
+      expect(result.code, result.stdout + result.stderr).to.equal(3);
+      expect(result.stdout).to.include('kvssink needs at least 30 s');
+      expect(result.stdout).to.include('exit 3: demo failed');
+    });
+
+    it('fails a run with no fragment', () => {
+      const summary = { fragments: 0, rotations: 0, keys: [], gaps: 0, expiredKeySignatures: 0 };
+      const verdict = judgeDemo({ code: 0, reason: 'EOS reached' }, summary);
+      expect(verdict.code).to.equal(1);
+      expect(verdict.passed).to.equal(false);
+      expect(verdict.text).to.equal('demo failed: the test element reported no fragment');
+    });
+
+    it('keeps the exit code of a run stopped without EOS', () => {
+      const summary = {
+        fragments: 3,
+        rotations: 0,
+        keys: ['ASIA1'],
+        gaps: 1,
+        expiredKeySignatures: 0,
+      };
+      const verdict = judgeDemo({ code: 4, reason: 'no EOS within the EOS timeout' }, summary);
+      expect(verdict.code).to.equal(4);
+      expect(verdict.text).to.equal('demo failed: no EOS within the EOS timeout, 1 gaps');
     });
 
     it('prints JSON lines with --json', async function () {
