@@ -46,12 +46,12 @@ export class Element {
     return this;
   }
 
-  /** Whether the element has a property of this name. */
+  /** Returns whether the element has a property of this name. */
   hasProperty(property: string): boolean {
     return this.properties().some((info) => info.name === property);
   }
 
-  /** Every property with its GType name and access flags. */
+  /** Returns every property with its GType name and access flags. */
   properties(): PropertyInfo[] {
     return this.#native.listProperties();
   }

@@ -1,6 +1,6 @@
 import type { NativeBusMessage, NativeError } from './native.js';
 
-/** What went wrong, for errors raised by Pipeline and Element. */
+/** The category of a GstError: parse, state change, timeout, bus error, or use after dispose. */
 export type GstErrorKind = NativeError['kind'];
 
 /**

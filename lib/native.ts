@@ -72,7 +72,7 @@ export interface NativeBusMessage {
   args?: Array<NativeValue | NativeFragmentAck>;
 }
 
-/** What GParamSpec says about one property. */
+/** A property's description, from its GParamSpec. */
 export interface NativePropertyInfo {
   name: string;
   /** GType name of the value, e.g. "gchararray", "gboolean", "guint64", "GstStructure". */
@@ -112,8 +112,8 @@ export interface NativeStateChangeResult {
 }
 
 /**
- * Error thrown or rejected by the addon. GStreamer errors carry their GError fields;
- * `kind` says what failed.
+ * Error thrown or rejected by the addon. `kind` names what failed, and GStreamer errors
+ * also carry their GError fields.
  */
 export interface NativeError extends Error {
   kind: 'parse' | 'state-change' | 'timeout' | 'bus-error' | 'disposed';
@@ -144,7 +144,7 @@ export interface NativePipeline {
   /** All elements made by `factory`, in the order the bin iterates them. */
   getElementsByFactory(factory: string): NativeElement[];
   /**
-   * Connects `signal` of element `elementName`; each emission's arguments are copied in
+   * Connects `signal` of element `elementName`. Each emission's arguments are copied in
    * the emitting thread and delivered to onMessage as a "signal" item, in order with the
    * bus messages. Returns false when the element has no such signal.
    */

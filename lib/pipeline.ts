@@ -53,9 +53,9 @@ function disposedError(): GstError {
 }
 
 /**
- * Prints a process warning for an ERROR nobody listens for. eventemitter3 does not throw
- * for an unhandled "error" event as Node's EventEmitter does, and a silent failure would
- * leave a stalled pipeline running unnoticed; a warning does not end the process.
+ * Prints a process warning for an ERROR without an "error" listener. eventemitter3 does not
+ * throw for an unhandled "error" event as Node's EventEmitter does. A silent failure would
+ * leave a stalled pipeline running unnoticed, and a warning does not end the process.
  */
 export function warnUnhandledError(error: GstError, emitterName: string): void {
   const source = error.source === null ? '' : ` from "${error.source}"`;
@@ -125,8 +125,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   }
 
   /**
-   * Changes the state. A call for the state a pending change is already heading to joins
-   * it; a call for another state supersedes it, and the pending promise rejects.
+   * Changes the state. A call for the target of a pending change joins that change. A call
+   * for another state supersedes it, and the pending promise rejects.
    */
   setState(state: TargetState, options: StateChangeOptions = {}): Promise<void> {
     if (this.#disposed) {
@@ -206,7 +206,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     return native === null ? null : new Element(native, this.#native);
   }
 
-  /** Every element made by `factory` (e.g. "kvssink"). */
+  /** Returns every element made by `factory` (e.g. "kvssink"). */
   getElementsByFactory(factory: string): Element[] {
     this.#assertUsable();
     return this.#native

@@ -17,7 +17,7 @@
 typedef struct {
   GMainLoop *loop;
   gint64 *latencies_ns;
-  guint wanted;
+  guint target_count;
   guint received;
 } BenchState;
 
@@ -48,10 +48,10 @@ static gboolean on_message(GstBus *bus, GstMessage *message, gpointer user_data)
   if (GST_MESSAGE_TYPE(message) != GST_MESSAGE_ELEMENT) return G_SOURCE_CONTINUE;
 
   gint64 *received_at = gst_mini_object_get_qdata(GST_MINI_OBJECT(message), received_at_quark);
-  if (received_at != NULL && state->received < state->wanted) {
+  if (received_at != NULL && state->received < state->target_count) {
     state->latencies_ns[state->received++] = monotonic_ns() - *received_at;
   }
-  if (state->received == state->wanted) g_main_loop_quit(state->loop);
+  if (state->received == state->target_count) g_main_loop_quit(state->loop);
   return G_SOURCE_CONTINUE;
 }
 
@@ -79,8 +79,8 @@ int main(int argc, char **argv) {
   received_at_quark = g_quark_from_static_string("bench-received-at");
 
   BenchState state = {0};
-  state.wanted = (guint)strtoul(argv[1], NULL, 10);
-  state.latencies_ns = g_new0(gint64, state.wanted);
+  state.target_count = (guint)strtoul(argv[1], NULL, 10);
+  state.latencies_ns = g_new0(gint64, state.target_count);
   state.loop = g_main_loop_new(NULL, FALSE);
 
   GstElement *load = NULL;
