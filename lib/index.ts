@@ -22,5 +22,9 @@ export { KVS_LOG_LEVELS, formatLogConfig } from './kvs/log-config.js';
 export type { KvsLogLevel } from './kvs/log-config.js';
 export { redactDescription } from './redact-description.js';
 export * from './credentials/index.js';
-export { useTestElement, buildTestElement, TEST_ELEMENT_TIME_SCALE_ENV } from './kvs/test-element.js';
+export {
+  useTestElement,
+  buildTestElement,
+  TEST_ELEMENT_TIME_SCALE_ENV,
+} from './kvs/test-element.js';
 export type { TestElementEnvironment } from './kvs/test-element.js';

@@ -54,11 +54,7 @@ export interface OtherMessage extends MessageBase {
 }
 
 export type BusMessage =
-  | ErrorMessage
-  | StateChangedMessage
-  | ElementMessage
-  | SignalMessage
-  | OtherMessage;
+  ErrorMessage | StateChangedMessage | ElementMessage | SignalMessage | OtherMessage;
 
 export function isErrorMessage(message: BusMessage): message is ErrorMessage {
   return (

@@ -16,13 +16,7 @@ export interface NativeGError {
 
 /** A value converted from a GValue: see native/value.cc for the mapping. */
 export type NativeValue =
-  | string
-  | number
-  | bigint
-  | boolean
-  | null
-  | NativeStructure
-  | NativeValue[];
+  string | number | bigint | boolean | null | NativeStructure | NativeValue[];
 
 /** A GstStructure as plain data. */
 export interface NativeStructure {
@@ -134,7 +128,10 @@ export interface NativePipeline {
    * gst_element_set_state() fails, or after `timeoutMs` (0: no timeout). The bus messages
    * posted before the settlement are delivered to onMessage before the promise settles.
    */
-  setState(state: 'null' | 'ready' | 'paused' | 'playing', timeoutMs: number): Promise<NativeStateChangeResult>;
+  setState(
+    state: 'null' | 'ready' | 'paused' | 'playing',
+    timeoutMs: number,
+  ): Promise<NativeStateChangeResult>;
   /** Current and pending state, without waiting. */
   getState(): { current: StateName; pending: StateName };
   /** Sends an EOS event to the pipeline, off the JavaScript thread. Resolves to whether it was handled. */
