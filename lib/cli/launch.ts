@@ -3,7 +3,7 @@ import { KvsPipeline } from '../kvs/kvs-pipeline.js';
 import type { KvsLogLevel } from '../kvs/log-config.js';
 import { createRedactor } from '../redact-description.js';
 import { classifyStartError, describeError } from './classify-error.js';
-import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import type { ExitCodeValue } from './exit-codes.js';
 import { joinDescription } from './join-description.js';
 import { Output } from './output.js';
 import { printPipelineEvents } from './print-events.js';

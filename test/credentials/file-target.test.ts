@@ -3,27 +3,12 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import {
-  CredentialError,
   FileTarget,
   formatCredentialFile,
   parseCredentialFile,
 } from '../../lib/credentials/index.js';
 import { useTempDir } from '../helpers/temp.js';
-import { fakeCredentials, recordEmitted } from './secret-watch.js';
-
-async function expectRejection(promise: Promise<unknown>, code: string): Promise<CredentialError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-
-  expect(caught, 'expected a CredentialError').to.be.instanceOf(CredentialError);
-  recordEmitted(caught);
-  expect((caught as CredentialError).code).to.equal(code);
-  return caught as CredentialError;
-}
+import { fakeCredentials, rejectionOf } from './secret-watch.js';
 
 describe('FileTarget', () => {
   const tempDir = useTempDir('gst-kvs-file-target-');
@@ -69,7 +54,7 @@ describe('FileTarget', () => {
     const before = await readFile(path, 'utf8');
 
     const invalid = { ...fakeCredentials({ lifetimeSeconds: 90 }), sessionToken: 'T'.repeat(2048) };
-    await expectRejection(target.write(invalid), 'too-long');
+    await rejectionOf(target.write(invalid), 'too-long');
 
     expect(await readFile(path, 'utf8')).to.equal(before);
     expect(await readdir(tempDir())).to.deep.equal(['credential']);
@@ -81,7 +66,7 @@ describe('FileTarget', () => {
     await writeFile(blocker, 'x');
     const path = join(blocker, 'kvs', 'credential');
 
-    const error = await expectRejection(
+    const error = await rejectionOf(
       new FileTarget(path).write(fakeCredentials({ lifetimeSeconds: 90 })),
       'write-failed',
     );
@@ -97,7 +82,7 @@ describe('FileTarget', () => {
     const blocker = join(tempDir(), 'not-a-directory');
     await writeFile(blocker, 'x');
 
-    const error = await expectRejection(
+    const error = await rejectionOf(
       new FileTarget(join(blocker, 'credential')).write(fakeCredentials({ lifetimeSeconds: 90 })),
       'write-failed',
     );
@@ -114,7 +99,7 @@ describe('FileTarget', () => {
     const before = await readFile(path, 'utf8');
 
     const invalid = { ...fakeCredentials({ lifetimeSeconds: 90 }), sessionToken: 'é'.repeat(2000) };
-    const error = await expectRejection(target.write(invalid), 'too-long');
+    const error = await rejectionOf(target.write(invalid), 'too-long');
 
     expect(error.message).to.contain('4000 bytes');
     expect(await readFile(path, 'utf8')).to.equal(before);
@@ -124,7 +109,7 @@ describe('FileTarget', () => {
   it('rejects null with a clear message', async () => {
     const target = new FileTarget(join(tempDir(), 'credential'));
 
-    const error = await expectRejection(target.write(null as never), 'invalid-credentials');
+    const error = await rejectionOf(target.write(null as never), 'invalid-credentials');
 
     expect(error.message).to.contain('received null');
     expect(await readdir(tempDir())).to.deep.equal([]);
@@ -135,7 +120,7 @@ describe('FileTarget', () => {
     const path = join(tempDir(), 'credential');
     await mkdir(path);
 
-    const error = await expectRejection(
+    const error = await rejectionOf(
       new FileTarget(path).write(fakeCredentials({ lifetimeSeconds: 90 })),
       'write-failed',
     );

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 
 import {
-  CredentialError,
   CredentialRefresher,
   FileTarget,
   parseCredentialFile,
@@ -16,7 +15,7 @@ import {
   type RefresherOptions,
 } from '../../lib/credentials/index.js';
 import { useTempDir } from '../helpers/temp.js';
-import { fakeCredentials, recordEmitted, watchRefresher } from './secret-watch.js';
+import { fakeCredentials, recordEmitted, watchRefresher, rejectionOf } from './secret-watch.js';
 
 /** Resolves with the next emission of an event. */
 function nextEvent<T>(
@@ -24,19 +23,6 @@ function nextEvent<T>(
   name: 'refreshed' | 'error' | 'expiring',
 ): Promise<T> {
   return new Promise((resolve) => refresher.once(name, (event: unknown) => resolve(event as T)));
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<CredentialError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-
-  expect(caught, 'expected a CredentialError').to.be.instanceOf(CredentialError);
-  recordEmitted(caught);
-  return caught as CredentialError;
 }
 
 describe('CredentialRefresher', () => {

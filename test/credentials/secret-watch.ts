@@ -3,7 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 
-import type { AwsCredentials, CredentialRefresher } from '../../lib/credentials/index.js';
+import { expect } from 'chai';
+
+import {
+  CredentialError,
+  type AwsCredentials,
+  type CredentialErrorCode,
+  type CredentialRefresher,
+} from '../../lib/credentials/index.js';
 
 const records: string[] = [];
 const secrets = new Set<string>();
@@ -105,3 +112,26 @@ export function fakeCredentials(
 }
 
 captureProcessOutput();
+
+/**
+ * Awaits a promise that must reject with a CredentialError, records the error for the
+ * secret search, and returns it. With `code`, also checks the error's code.
+ */
+export async function rejectionOf(
+  promise: Promise<unknown>,
+  code?: CredentialErrorCode,
+): Promise<CredentialError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+
+  expect(caught, 'expected a CredentialError').to.be.instanceOf(CredentialError);
+  recordEmitted(caught);
+  if (code !== undefined) {
+    expect((caught as CredentialError).code).to.equal(code);
+  }
+  return caught as CredentialError;
+}
