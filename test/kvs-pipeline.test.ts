@@ -19,6 +19,7 @@ import type {
   StreamErrorEvent,
 } from '../lib/kvs/kvs-events.js';
 import { KvsPipeline } from '../lib/kvs/kvs-pipeline.js';
+import type { GstError } from '../lib/errors.js';
 import type { ElementMessage } from '../lib/message.js';
 
 const SOURCE =
@@ -81,7 +82,7 @@ function nextFragment(kvs: KvsPipeline, timeoutMs = 10_000): Promise<TestFragmen
 
 function waitFor<T>(
   kvs: KvsPipeline,
-  event: 'fragment-ack' | 'stream-error',
+  event: 'fragment-ack' | 'stream-error' | 'error',
   test: (value: T) => boolean,
   timeoutMs: number,
 ): Promise<T> {
@@ -387,7 +388,14 @@ describe('KvsPipeline', function () {
           refresher: { retry: { initialDelayMs: 500, maxDelayMs: 2000 } },
         });
         const credentialErrors: unknown[] = [];
+        const sequence: string[] = [];
         kvs.on('credentials-error', (event) => credentialErrors.push(event));
+        kvs.on('stream-error', (event) => sequence.push(event.statusHex));
+        // Listening before play(): the stream errors and the ERROR can arrive in one batch.
+        // The second listener takes the errors that follow the first (the source's
+        // "Internal data stream error").
+        const busError = waitFor<GstError>(kvs, 'error', () => true, 80_000);
+        kvs.on('error', () => undefined);
         await kvs.play();
 
         // Every later fetch fails, so kvssink's re-read at E - 3 s finds the old credentials.
@@ -402,6 +410,12 @@ describe('KvsPipeline', function () {
         expect(streamError.statusHex).to.equal('0x52000049');
         expect(streamError.status).to.equal(0x52000049n);
         expect(credentialErrors).to.not.be.empty;
+
+        // kvssink's order: stream-error 0x52000049 a few times, 0x15000028, then the ERROR.
+        expect((await busError).message).to.include('0x15000028');
+        expect(sequence.length).to.be.greaterThan(1);
+        expect(sequence.slice(0, -1).every((status) => status === '0x52000049')).to.equal(true);
+        expect(sequence[sequence.length - 1]).to.equal('0x15000028');
       } finally {
         restore();
         await server.close();
