@@ -264,14 +264,19 @@ describe('kvssink test element', function () {
     it('has the kvssink signals', () => {
       const text = lines.join('\n');
 
-      // gst-inspect-1.0 1.22 prints "GstElement* object", 1.26 "GstElement * object".
+      // gst-inspect-1.0 1.22 prints "GstElement* object" and lists action signals with the
+      // others; 1.26 prints "GstElement * object" and lists action signals under "Element
+      // Actions" as g_signal_emit_by_name() calls.
+      const actionSignal = (name: string): RegExp =>
+        new RegExp(
+          `"${name}" :\\s+void user_function \\(GstElement\\s*\\*\\s*object,\\s+gpointer|` +
+            `"${name}" -> void\\s*:\\s*g_signal_emit_by_name \\(element, "${name}",\\s+gpointer`,
+        );
       expect(text).to.match(
         /"stream-error" :\s+void user_function \(GstElement\s*\*\s*object,\s+guint64/,
       );
-      expect(text).to.match(
-        /"fragment-ack" :\s+void user_function \(GstElement\s*\*\s*object,\s+gpointer/,
-      );
-      expect(text).to.match(/"stream-client-metric" :\s+void user_function/);
+      expect(text).to.match(actionSignal('fragment-ack'));
+      expect(text).to.match(actionSignal('stream-client-metric'));
     });
   });
 
