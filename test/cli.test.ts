@@ -517,7 +517,7 @@ describe('gst-kvs CLI', function () {
       expect(result.stdout).to.include('nothing is uploaded');
       expect(result.stdout).to.match(/kvssink read the credential file \(start\): key ASIA…0001/);
       expect(result.stdout).to.match(
-        /summary: \d+ fragments, 0 rotations, 1 keys used \(ASIA…0001\), 0 gaps/,
+        /summary: \d+ fragments, 0 rotations, 1 key used \(ASIA…0001\), 0 gaps/,
       );
     });
 

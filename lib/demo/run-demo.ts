@@ -71,10 +71,10 @@ export async function runDemo(options: DemoOptions): Promise<ExitCodeValue> {
     const keys = summary.keys.map(redactKeyId);
     output.event(
       'summary',
-      `summary: ${summary.fragments} fragments, ${summary.rotations} rotations, ` +
-        `${keys.length} keys used (${keys.join(', ')}), ${summary.gaps} gaps, ` +
-        `${summary.expiredKeySignatures} signed with an expired key, ${server.issued} credentials issued; ` +
-        `${outcome.reason}`,
+      `summary: ${count(summary.fragments, 'fragment')}, ${count(summary.rotations, 'rotation')}, ` +
+        `${count(keys.length, 'key')} used (${keys.join(', ')}), ${count(summary.gaps, 'gap')}, ` +
+        `${summary.expiredKeySignatures} signed with an expired key, ` +
+        `${count(server.issued, 'credential')} issued; ${outcome.reason}`,
       { ...summary, keys, credentialsIssued: server.issued, reason: outcome.reason },
     );
     output.event('exit', `exit ${verdict.code}: ${verdict.text}`, {
@@ -86,4 +86,9 @@ export async function runDemo(options: DemoOptions): Promise<ExitCodeValue> {
   } finally {
     await server.close();
   }
+}
+
+/** Formats a count with its noun, plural unless the count is 1: "1 rotation", "3 gaps". */
+function count(value: number, noun: string): string {
+  return `${value} ${noun}${value === 1 ? '' : 's'}`;
 }
