@@ -90,7 +90,7 @@ describe('Pipeline', function () {
     expect(types).to.include('eos');
   });
 
-  it('warns about an error nobody listens for', () => {
+  it('warns about an unhandled error', () => {
     const script = `
       import { Pipeline } from '${indexUrl}';
       const pipeline = new Pipeline('filesrc location=/nonexistent/gst-kvs-test ! fakesink');
