@@ -1,4 +1,4 @@
-/** The demo's pipeline: 640x360 H.264 at 30 fps, a key frame every second, into kvssink. */
+/** Builds the demo's pipeline: 640x360 H.264 at 30 fps, a key frame every second, into kvssink. */
 export function demoDescription(streamName: string): string {
   return [
     'videotestsrc is-live=true',
