@@ -54,25 +54,20 @@ export async function launch(words: string[], options: LaunchOptions): Promise<E
 }
 
 function createPipeline(description: string, options: LaunchOptions, output: Output): KvsPipeline {
-  // Parse first without credentials: whether a source is needed depends on the elements.
-  const probe = new KvsPipeline(description, buildOptions(options, undefined));
-  if (probe.sinks.length === 0) {
-    if (options.credentials !== undefined) {
-      output.event(
-        'config-warning',
-        'warning: --credentials is ignored because the description has no kvssink',
-        { code: 'credentials-without-kvssink' },
-      );
-    }
-    return probe;
-  }
-
-  void probe.dispose();
+  // Creating a provider contacts nothing: KvsPipeline calls it only when there is a kvssink.
   const source = credentialSourceFromSpec(options.credentials ?? 'chain');
-  return new KvsPipeline(description, buildOptions(options, source));
+  const kvs = new KvsPipeline(description, buildOptions(options, source));
+  if (kvs.sinks.length === 0 && options.credentials !== undefined) {
+    output.event(
+      'config-warning',
+      'warning: --credentials is ignored because the description has no kvssink',
+      { code: 'credentials-without-kvssink' },
+    );
+  }
+  return kvs;
 }
 
-function buildOptions(options: LaunchOptions, source: CredentialSource | undefined) {
+function buildOptions(options: LaunchOptions, source: CredentialSource) {
   return {
     credentials: source,
     credentialFile: options.credentialFile,
